@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs the whole test suite on a fresh machine: installs what the tests need, builds, tests,
+# and ends with one line "N passed, N failed, N skipped" summed over every test project.
+# Extra arguments go to `dotnet test`, e.g.  scripts/test.sh --filter "Category!=Integration"
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+# Real tools the Integration tests drive (Debian packages); installed once.
+need=()
+command -v mktorrent >/dev/null 2>&1 || need+=(mktorrent)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing ${need[*]} (Debian packages the integration tests use)"
+  export DEBIAN_FRONTEND=noninteractive
+  { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${need[@]}"; } >/dev/null 2>&1 \
+    || echo "warning: could not install ${need[*]}; their tests will fail" >&2
+fi
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+log=$(mktemp)
+dotnet test LibraryCluster.sln --nologo "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+
+# VSTest prints one line per test project: "Passed!  - Failed: 0, Passed: 91, Skipped: 0, Total: 91, ..."
+read -r passed failed skipped < <(grep -E '^(Passed|Failed)! +- ' "$log" | awk -F'[:,]' '
+  { f += $2; p += $4; s += $6 } END { printf "%d %d %d\n", p, f, s }')
+projects=$(grep -cE '^(Passed|Failed)! +- ' "$log")
+rm -f "$log"
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  echo "dotnet test exited with $status before reporting failures (a build error?); $projects test projects reported" >&2
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$status" -eq 0 ] && [ "$failed" -eq 0 ]
