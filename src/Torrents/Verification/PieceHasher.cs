@@ -11,7 +11,9 @@ internal delegate void PieceHashed(int piece, bool available, ReadOnlySpan<byte>
 /// <summary>
 /// Hashes a run of pieces with one worker per core. Workers take pieces in order from a shared
 /// counter, so the files are read front to back across file boundaries; each worker reuses one
-/// pooled buffer of a piece's size and reads with pread, which needs no shared file position.
+/// pooled buffer of a piece's size and reads with pread, which needs no shared file position,
+/// while hinting the kernel to read ahead the piece the next free worker will take. pread rather
+/// than mmap: a file truncated under a mapping kills the process with SIGBUS, a read just comes up short.
 /// </summary>
 internal static class PieceHasher
 {
@@ -39,6 +41,7 @@ internal static class PieceHasher
             bytesTotal += torrent.GetPieceSize(p);
         }
 
+        var workers = Math.Clamp(maxParallelism, 1, total);
         var next = first - 1;
         var done = 0;
         long bytesDone = 0;
@@ -55,6 +58,11 @@ internal static class PieceHasher
                 while ((piece = Interlocked.Increment(ref next)) < end)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
+                    if (piece + workers < end)
+                    {
+                        files.Prefetch(piece + workers);
+                    }
+
                     var size = torrent.GetPieceSize(piece);
                     var data = buffer.AsSpan(0, size);
                     var available = ReadPiece(torrent, files, piece, buffer, size);
@@ -93,7 +101,6 @@ internal static class PieceHasher
             }
         }
 
-        var workers = Math.Clamp(maxParallelism, 1, total);
         await Task.WhenAll(Enumerable.Range(0, workers).Select(_ => Task.Run(Work, cancellationToken))).ConfigureAwait(false);
         progress?.Report(new VerificationProgress(done, total, bytesDone, bytesTotal));
         return bytesHashed;

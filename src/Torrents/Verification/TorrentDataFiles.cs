@@ -94,6 +94,28 @@ internal sealed class TorrentDataFiles : IDisposable
         }
     }
 
+    /// <summary>Starts the kernel reading a piece that a worker will claim soon; best effort.</summary>
+    public void Prefetch(int piece)
+    {
+        ForEachSegment(piece, _torrent.GetPieceSize(piece), (file, fileOffset, _, length) =>
+        {
+            var entry = _entries[file.Index];
+            if (!file.IsPadding && entry is { Failure: null, ActualLength: { } actual } && fileOffset < actual)
+            {
+                try
+                {
+                    ReadAhead.Hint(entry.Open(), fileOffset, length);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
+                {
+                    // The read itself will meet and report the problem.
+                }
+            }
+
+            return true;
+        });
+    }
+
     /// <summary>Called once per piece for each file the piece touched.</summary>
     public void PieceDone(int fileIndex)
     {
