@@ -54,7 +54,8 @@ internal static class TorrentCommands
         };
         command.SetAction((parse, cancellationToken) => Terminal.RunAsync(async () =>
         {
-            var torrent = MetainfoParser.Load(parse.GetValue(file)!.FullName);
+            var torrentFile = parse.GetValue(file)!;
+            var torrent = MetainfoParser.Load(torrentFile.FullName);
             var saveDirectory = parse.GetValue(data)!;
             if (!saveDirectory.Exists)
             {
@@ -68,7 +69,7 @@ internal static class TorrentCommands
             }
 
             var report = await VerificationOutput.RunAsync(
-                torrent.Name,
+                Path.GetFileNameWithoutExtension(torrentFile.Name),
                 progress => PieceVerifier.VerifyAsync(torrent, saveDirectory.FullName, options, progress, cancellationToken)).ConfigureAwait(false);
             if (parse.GetValue(json))
             {
