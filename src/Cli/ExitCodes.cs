@@ -15,6 +15,12 @@ public static class ExitCodes
     /// <summary>Verification found damaged or missing data; the report names the files and pieces.</summary>
     public const int Damaged = 3;
 
+    /// <summary>Done, but part of the input was skipped or disagreed (bad rows in a dump, a torrent that differs from the catalogue); the report says what.</summary>
+    public const int Partial = 4;
+
+    /// <summary>What was asked for is not in the catalogue.</summary>
+    public const int NotFound = 5;
+
     /// <summary>Interrupted (Ctrl+C).</summary>
     public const int Cancelled = 130;
 }

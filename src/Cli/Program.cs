@@ -20,5 +20,7 @@ public static class Program
     {
         SampleCommands.Build(),
         TorrentCommands.Build(),
+        CatalogCommands.Build(),
+        SearchCommand.Build(),
     };
 }

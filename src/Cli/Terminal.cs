@@ -31,7 +31,7 @@ internal static class Terminal
             await Console.Error.WriteLineAsync("libcluster: cancelled").ConfigureAwait(false);
             return ExitCodes.Cancelled;
         }
-        catch (Exception e) when (e is TorrentException or ArgumentException or IOException or UnauthorizedAccessException or InvalidDataException)
+        catch (Exception e) when (e is TorrentException or Catalog.CatalogException or ArgumentException or IOException or UnauthorizedAccessException or InvalidDataException)
         {
             await Console.Error.WriteLineAsync($"libcluster: error: {e.Message}").ConfigureAwait(false);
             return ExitCodes.BadInput;

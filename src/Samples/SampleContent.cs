@@ -8,6 +8,9 @@ namespace LibraryCluster.Samples;
 /// <summary>The digests LibGen's <c>hashes</c> tables carry for a file, computed in the one pass that writes it.</summary>
 internal sealed record ContentDigest(string Md5, byte[] Sha1, byte[] Sha256, uint Crc32, byte[] PieceHashes, long Length)
 {
+    /// <summary>True when no content exists (a dumps-only sample): only <see cref="Md5"/> and <see cref="Length"/> mean anything.</summary>
+    public bool IsStandIn { get; init; }
+
     /// <summary>libgen's per-book torrent: a single-file info dict named by the lowercase MD5, 16 MiB pieces.</summary>
     public byte[] SingleFileTorrent()
     {

@@ -8,12 +8,12 @@ public static partial class SampleGenerator
 {
     private static readonly string[] FictionExtensions = ["epub", "epub", "epub", "fb2", "mobi", "pdf", "azw3", "rtf", "txt"];
 
-    private sealed record FictionRow(SampleRecord Record, object?[] Fiction, object?[]? Description, object?[] Hashes);
+    private sealed record FictionRow(SampleRecord Record, object?[] Fiction, object?[]? Description, object?[]? Hashes);
 
-    private static List<FictionRow> FictionRecords(Context context)
+    /// <summary>The fiction records, generated lazily and identically on every pass.</summary>
+    private static IEnumerable<FictionRow> FictionRows(Context context)
     {
         var options = context.Options;
-        var rows = new List<FictionRow>(options.Fiction);
         var index = 0;
         foreach (var id in Ids(options, "fiction", options.Fiction))
         {
@@ -34,7 +34,8 @@ public static partial class SampleGenerator
             var visible = random.Chance(0.01) ? "del" : string.Empty;
             var torrent = LibgenLayout.TorrentName(Collection.Fiction, id);
             var hasFile = visible != "del";
-            var digest = WriteFile(context, hasFile ? torrent : null, LibgenLayout.TorrentRoot(Collection.Fiction, id), random, size, extension, md5 => $"{md5}.{extension}", Collection.Fiction);
+            var digest = context.Files.File(
+                Collection.Fiction, id, hasFile ? torrent : null, LibgenLayout.TorrentRoot(Collection.Fiction, id), SampleRandom.For(options.Seed, "fiction-content", id), size, extension, md5 => $"{md5}.{extension}");
             var added = Added(id, random);
             object? modified = random.Chance(0.2) ? null : random.Chance(0.05) ? ZeroDate.Value : added.AddDays(random.Between(0, 900));
             var md5Upper = digest.Md5.ToUpperInvariant();
@@ -64,20 +65,18 @@ public static partial class SampleGenerator
                 Visible = visible,
                 Torrent = torrent,
                 PathInTorrent = LibgenLayout.FictionPath(id, digest.Md5, extension),
-                HasFile = hasFile,
+                HasFile = hasFile && context.Files.WriteData,
             };
-            rows.Add(new FictionRow(record, fiction, description, HashesRow(digest, withTorrent: false)));
+            yield return new FictionRow(record, fiction, description, HashesRow(digest, withTorrent: false));
             index++;
         }
-
-        return rows;
     }
 
     /// <summary>fiction.sql: the 2020+ schema, INSERTs without a column list.</summary>
-    private static void WriteFictionDump(Context context, List<FictionRow> rows) => WriteDump(context, "fiction.sql", "libgen_fiction", writer =>
+    private static void WriteFictionDump(Context context) => WriteDump(context, "fiction.sql", "libgen_fiction", writer =>
     {
-        writer.WriteTable(SampleSchemas.Fiction, rows.Select(r => r.Fiction), columnList: false);
-        writer.WriteTable(SampleSchemas.FictionDescription, rows.Where(r => r.Description is not null).Select(r => r.Description!), columnList: false);
-        writer.WriteTable(SampleSchemas.FictionHashes, rows.Select(r => r.Hashes), columnList: false);
+        writer.WriteTable(SampleSchemas.Fiction, FictionRows(context).Select(r => r.Fiction), columnList: false);
+        writer.WriteTable(SampleSchemas.FictionDescription, FictionRows(context).Where(r => r.Description is not null).Select(r => r.Description!), columnList: false);
+        writer.WriteTable(SampleSchemas.FictionHashes, FictionRows(context).Where(r => r.Hashes is not null).Select(r => r.Hashes!), columnList: false);
     });
 }

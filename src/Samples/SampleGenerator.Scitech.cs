@@ -20,14 +20,15 @@ public static partial class SampleGenerator
         [8, "Computers\\\\Programming", "en", "CP", 87, 69],
     ];
 
-    private sealed record ScitechRow(SampleRecord Record, object?[] Updated, object?[]? Description, object?[] Hashes);
+    private sealed record ScitechRow(SampleRecord Record, object?[] Updated, object?[]? Description, object?[]? Hashes);
 
-    private static List<ScitechRow> ScitechRecords(Context context)
+    /// <summary>The scitech records, generated lazily and identically on every pass.</summary>
+    private static IEnumerable<ScitechRow> ScitechRows(Context context)
     {
         var options = context.Options;
-        var rows = new List<ScitechRow>(options.Books);
         string? previousMd5 = null;
         var index = 0;
+        var descriptions = 0;
         foreach (var id in Ids(options, "scitech", options.Books))
         {
             context.CancellationToken.ThrowIfCancellationRequested();
@@ -46,7 +47,8 @@ public static partial class SampleGenerator
             var visible = random.Chance(0.02) && previousMd5 is not null ? "no" : random.Chance(0.01) ? "ban" : random.Chance(0.01) ? "del" : string.Empty;
             var torrent = LibgenLayout.TorrentName(Collection.Scitech, id);
             var hasFile = torrent is not null && visible != "del";
-            var digest = WriteFile(context, hasFile ? torrent : null, LibgenLayout.TorrentRoot(Collection.Scitech, id), random, size, extension, md5 => md5, Collection.Scitech);
+            var digest = context.Files.File(
+                Collection.Scitech, id, hasFile ? torrent : null, LibgenLayout.TorrentRoot(Collection.Scitech, id), SampleRandom.For(options.Seed, "scitech-content", id), size, extension, md5 => md5);
             var added = Added(id, random);
             var modified = random.Chance(0.3) ? added.AddDays(random.Between(1, 2000)) : added;
             var topic = (int)random.Pick(TopicRows)[4]!;
@@ -69,7 +71,7 @@ public static partial class SampleGenerator
             ];
 
             object?[]? description = random.Chance(0.5)
-                ? [rows.Count + 1, digest.Md5, $"<p>An account of <b>{SampleText.Word(random)}</b> for students.</p>\n<p>{SampleText.Title(random)}.</p>", random.Chance(0.5) ? "1. Introduction\n2. Methods" : string.Empty, modified]
+                ? [++descriptions, digest.Md5, $"<p>An account of <b>{SampleText.Word(random)}</b> for students.</p>\n<p>{SampleText.Title(random)}.</p>", random.Chance(0.5) ? "1. Introduction\n2. Methods" : string.Empty, modified]
                 : null;
 
             var record = new SampleRecord
@@ -86,27 +88,25 @@ public static partial class SampleGenerator
                 Visible = visible,
                 Torrent = torrent,
                 PathInTorrent = LibgenLayout.ScitechPath(id, digest.Md5),
-                HasFile = hasFile,
+                HasFile = hasFile && context.Files.WriteData,
             };
-            rows.Add(new ScitechRow(record, updated, description, HashesRow(digest, withTorrent: true)));
+            yield return new ScitechRow(record, updated, description, HashesRow(digest, withTorrent: true));
             previousMd5 = digest.Md5;
             index++;
         }
-
-        return rows;
     }
 
     /// <summary>libgen.sql: the compact dump's <c>updated</c> with a column list, plus description, hashes, topics, a trigger and an unknown table.</summary>
-    private static void WriteScitechDump(Context context, List<ScitechRow> rows) => WriteDump(context, "libgen.sql", "bookwarrior", writer =>
+    private static void WriteScitechDump(Context context) => WriteDump(context, "libgen.sql", "bookwarrior", writer =>
     {
-        writer.WriteTable(SampleSchemas.Description, rows.Where(r => r.Description is not null).Select(r => r.Description!), columnList: false);
-        writer.WriteTable(SampleSchemas.Hashes, rows.Select(r => r.Hashes), columnList: false);
+        writer.WriteTable(SampleSchemas.Description, ScitechRows(context).Where(r => r.Description is not null).Select(r => r.Description!), columnList: false);
+        writer.WriteTable(SampleSchemas.Hashes, ScitechRows(context).Where(r => r.Hashes is not null).Select(r => r.Hashes!), columnList: false);
         writer.WriteTable(SampleSchemas.Topics, TopicRows, columnList: false);
-        writer.WriteTable(SampleSchemas.Updated, rows.Select(r => r.Updated), columnList: true);
+        writer.WriteTable(SampleSchemas.Updated, ScitechRows(context).Select(r => r.Updated), columnList: true);
         writer.WriteRaw(SampleSchemas.Trigger("updated", "libgen_updated_update_all", "updated_edited", ["ID", "Title", "MD5", "TimeLastModified"]));
         writer.WriteTable(
             SampleSchemas.UpdatedEdited,
-            rows.Take(2).Select(r => new object?[] { r.Updated[0], r.Updated[1], r.Updated[37], r.Updated[43] }),
+            ScitechRows(context).Take(2).Select(r => new object?[] { r.Updated[0], r.Updated[1], r.Updated[37], r.Updated[43] }),
             columnList: false);
     });
 }

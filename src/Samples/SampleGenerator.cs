@@ -29,21 +29,23 @@ public static partial class SampleGenerator
         var output = Path.GetFullPath(options.OutputDirectory);
         PrepareOutput(output);
 
-        var context = new Context(options, output, cancellationToken);
-        progress?.Report($"writing {options.Books} books");
-        var books = ScitechRecords(context);
-        progress?.Report($"writing {options.Fiction} fiction files");
-        var fiction = FictionRecords(context);
-        progress?.Report($"writing {options.Scimag} articles");
-        var articles = ScimagRecords(context);
+        using var files = new SampleFiles(output, writeData: !options.NoData);
+        var context = new Context(options, output, files, cancellationToken);
+
+        // The first pass over each collection writes its files; later passes reuse the digests.
+        progress?.Report($"writing {options.Books} books, {options.Fiction} fiction files and {options.Scimag} articles");
+        Drain(ScitechRows(context));
+        Drain(FictionRows(context));
+        Drain(ScimagRows(context));
+        files.CloseZip();
 
         progress?.Report("writing dumps");
-        WriteScitechDump(context, books);
-        WriteFictionDump(context, fiction);
-        WriteScimagDump(context, articles);
+        WriteScitechDump(context);
+        WriteFictionDump(context);
+        WriteScimagDump(context);
 
         var torrents = new List<SampleTorrent>();
-        foreach (var (name, collection) in context.TorrentDirectories.OrderBy(t => t.Key, StringComparer.Ordinal))
+        foreach (var (name, collection) in files.Torrents.OrderBy(t => t.Key, StringComparer.Ordinal))
         {
             progress?.Report($"hashing {name}");
             torrents.Add(await CreateTorrentAsync(context, name, collection, cancellationToken).ConfigureAwait(false));
@@ -52,7 +54,7 @@ public static partial class SampleGenerator
         var manifest = new SampleManifest
         {
             Options = options with { OutputDirectory = output },
-            Records = [.. books.Select(b => b.Record), .. fiction.Select(f => f.Record), .. articles.Select(a => a.Record)],
+            Records = [.. ScitechRows(context).Select(r => r.Record), .. FictionRows(context).Select(r => r.Record), .. ScimagRows(context).Select(r => r.Record)],
             Torrents = torrents,
         };
         await using (var stream = File.Create(Path.Join(output, ManifestFileName)))
@@ -61,6 +63,13 @@ public static partial class SampleGenerator
         }
 
         return manifest;
+    }
+
+    private static void Drain<T>(IEnumerable<T> rows)
+    {
+        foreach (var _ in rows)
+        {
+        }
     }
 
     public static async Task<SampleManifest> LoadManifestAsync(string directory, CancellationToken cancellationToken = default)
@@ -142,28 +151,6 @@ public static partial class SampleGenerator
         return (long)Math.Clamp(size, 64, median * scale * 40);
     }
 
-    /// <summary>Writes one file's content under its torrent's folder (or nowhere, for records no torrent holds) and names it by its MD5.</summary>
-    private static ContentDigest WriteFile(Context context, string? torrent, string root, SampleRandom random, long size, string extension, Func<string, string> fileName, Collection collection)
-    {
-        if (torrent is null)
-        {
-            return SampleContent.Write(null, random, size, extension);
-        }
-
-        var directory = Path.Join(context.Output, "data", torrent, root);
-        Directory.CreateDirectory(directory);
-        context.TorrentDirectories.TryAdd(torrent, collection);
-        var temporary = Path.Join(directory, $".partial-{Guid.NewGuid():N}");
-        ContentDigest digest;
-        using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-        {
-            digest = SampleContent.Write(stream, random, size, extension);
-        }
-
-        File.Move(temporary, Path.Join(directory, fileName(digest.Md5)), overwrite: true);
-        return digest;
-    }
-
     private static void WriteDump(Context context, string fileName, string database, Action<SqlDumpWriter> body)
     {
         using var writer = new SqlDumpWriter(File.Create(Path.Join(context.Output, "dumps", fileName)), database);
@@ -172,9 +159,14 @@ public static partial class SampleGenerator
         writer.WriteFooter();
     }
 
-    /// <summary>The hashes-table columns for one file (edonkey, aich, tth and ipfs_cid are left empty: we do not compute them).</summary>
-    private static object?[] HashesRow(ContentDigest digest, bool withTorrent)
+    /// <summary>The hashes-table columns for one file (edonkey, aich, tth and ipfs_cid are left empty: we do not compute them); null without content.</summary>
+    private static object?[]? HashesRow(ContentDigest digest, bool withTorrent)
     {
+        if (digest.IsStandIn)
+        {
+            return null;
+        }
+
         var torrent = digest.SingleFileTorrent();
         var info = MetainfoParser.Parse(torrent).InfoHash.ToString();
         object?[] head = [digest.Md5.ToUpperInvariant(), digest.Crc32.ToString("x8", System.Globalization.CultureInfo.InvariantCulture), string.Empty, string.Empty, Base32(digest.Sha1), string.Empty];
@@ -217,15 +209,15 @@ public static partial class SampleGenerator
         }
     }
 
-    private sealed class Context(SampleOptions options, string output, CancellationToken cancellationToken)
+    private sealed class Context(SampleOptions options, string output, SampleFiles files, CancellationToken cancellationToken)
     {
         public SampleOptions Options { get; } = options;
 
         public string Output { get; } = output;
 
-        public CancellationToken CancellationToken { get; } = cancellationToken;
+        public SampleFiles Files { get; } = files;
 
-        public Dictionary<string, Collection> TorrentDirectories { get; } = new(StringComparer.Ordinal);
+        public CancellationToken CancellationToken { get; } = cancellationToken;
     }
 
     /// <summary>Strings that make every mysqldump escape appear in the first records of each collection.</summary>

@@ -24,6 +24,9 @@ public sealed record SampleOptions
 
     public string? Announce { get; init; }
 
+    /// <summary>Dumps only: no data files and no torrents (for catalogue benchmarks of millions of rows). MD5s are stand-ins.</summary>
+    public bool NoData { get; init; }
+
     /// <summary>Small enough for unit tests: books of about 50 KB.</summary>
     public const double DefaultSizeScale = 0.01;
 

@@ -28,12 +28,13 @@ internal static class SampleCommands
         var gap = new Option<int>("--id-gap") { Description = "Mean step between record IDs; larger spreads records over more torrents.", DefaultValueFactory = _ => 1 };
         var pieceLength = new Option<int?>("--piece-length") { Description = "Piece length in bytes for every torrent (default: 4 MiB for r_/f_, 16 MiB for sm_)." };
         var announce = new Option<string?>("--announce") { Description = "Tracker announce URL to put in the torrents." };
+        var noData = new Option<bool>("--no-data") { Description = "Write the dumps only: no data files, no torrents (MD5s are stand-ins). For catalogues of millions of rows." };
         var json = new Option<bool>("--json") { Description = "Print JSON for scripts." };
         var command = new Command(
             "create",
             "Write a sample collection: dumps/ (libgen.sql, fiction.sql, scimag.sql), torrents/ (r_000, f_0, sm_00000000-00099999, ...) and data/<torrent>/.\n\nExample:\n  libcluster sample create --out sample --books 200 --fiction 50 --scimag 100 --seed 7")
         {
-            output, books, fiction, scimag, seed, scale, gap, pieceLength, announce, json,
+            output, books, fiction, scimag, seed, scale, gap, pieceLength, announce, noData, json,
         };
         command.SetAction((parse, cancellationToken) => Terminal.RunAsync(async () =>
         {
@@ -48,6 +49,7 @@ internal static class SampleCommands
                 IdGap = parse.GetValue(gap),
                 PieceLength = parse.GetValue(pieceLength),
                 Announce = parse.GetValue(announce),
+                NoData = parse.GetValue(noData),
             };
 
             SampleManifest manifest;

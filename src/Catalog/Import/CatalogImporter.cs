@@ -1,0 +1,224 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using LibraryCluster.Catalog.Dumps;
+using LibraryCluster.Catalog.Records;
+using LibraryCluster.Catalog.Store;
+
+namespace LibraryCluster.Catalog.Import;
+
+/// <summary>
+/// Imports LibGen dumps into the catalogue: one thread streams and maps the file while another
+/// writes to SQLite in large transactions. Idempotent: a re-import changes nothing, a newer dump
+/// updates rows whose modification time moved, and a killed import is finished by running it again.
+/// </summary>
+public static class CatalogImporter
+{
+    private const int ChunkSize = 1024;
+
+    private delegate Func<CatalogWriter, RecordChange>? TableMapper(DumpRow row, ColumnMap columns);
+
+    /// <summary>Per table: turns a row into the write it needs (null for a row that cannot become one).</summary>
+    private static readonly Dictionary<string, TableMapper> Tables = new(StringComparer.Ordinal)
+    {
+        ["updated"] = (row, c) => Write(LibgenRowMapper.Scitech(row, c)),
+        ["fiction"] = (row, c) => Write(LibgenRowMapper.Fiction(row, c)),
+        ["scimag"] = (row, c) => Write(LibgenRowMapper.Scimag(row, c)),
+        ["description"] = (row, c) => Description(Collection.Scitech, row, c, "md5", "descr"),
+        ["fiction_description"] = (row, c) => Description(Collection.Fiction, row, c, "MD5", "Descr"),
+        ["hashes"] = (row, c) => Hashes(Collection.Scitech, row, c),
+        ["fiction_hashes"] = (row, c) => Hashes(Collection.Fiction, row, c),
+        ["topics"] = Topic,
+    };
+
+    /// <summary>The tables the catalogue reads; everything else in a dump is skipped and reported.</summary>
+    public static IReadOnlyCollection<string> KnownTables => Tables.Keys;
+
+    public static async Task<ImportReport> ImportAsync(
+        CatalogStore store, string path, ImportOptions? options = null, IProgress<ImportProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new ImportOptions();
+        var started = Stopwatch.GetTimestamp();
+        using var file = DumpFile.Open(path);
+        var reader = new SqlDumpReader(file.Sql, Path.GetFileName(path), Tables.ContainsKey);
+        var reports = new Dictionary<string, TableImportReport>(StringComparer.Ordinal);
+        var channel = Channel.CreateBounded<List<(TableImportReport Report, Func<CatalogWriter, RecordChange> Write)>>(new BoundedChannelOptions(16) { SingleReader = true, SingleWriter = true });
+
+        using var deferred = store.CountRecords() == 0 ? store.DeferIndexes() : null;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var reading = Task.Run(() => Read(reader, file, reports, channel.Writer, progress, stop.Token), stop.Token);
+        var writing = Task.Run(() => WriteAll(store, channel.Reader, options, stop.Token), stop.Token);
+        try
+        {
+            await Task.WhenAll(reading, writing).ConfigureAwait(false);
+        }
+        catch
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        foreach (var (table, statistics) in reader.Statistics.Tables.Where(t => t.Value.Wanted && t.Value.BadRows > 0))
+        {
+            if (!reports.TryGetValue(table, out var report))
+            {
+                reports[table] = report = new TableImportReport(table);
+            }
+
+            report.Bad += statistics.BadRows;
+        }
+
+        progress?.Report(new ImportProgress(file.Length, file.Length, reports.Values.Sum(r => r.Rows)));
+        return new ImportReport
+        {
+            File = path,
+            Tables = [.. reports.Values.OrderBy(r => r.Table, StringComparer.Ordinal)],
+            SkippedTables = reader.Statistics.Tables.Where(t => !t.Value.Wanted).ToDictionary(t => t.Key, t => t.Value.Statements, StringComparer.Ordinal),
+            Issues = reader.Issues,
+            InvalidUtf8Sequences = reader.Statistics.InvalidUtf8Sequences,
+            Bytes = file.Length,
+            Elapsed = Stopwatch.GetElapsedTime(started),
+        };
+    }
+
+    /// <summary>The reading thread: parse, map, and hand writes over in chunks.</summary>
+    private static async Task Read(
+        SqlDumpReader reader, DumpFile file, Dictionary<string, TableImportReport> reports,
+        ChannelWriter<List<(TableImportReport, Func<CatalogWriter, RecordChange>)>> output, IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
+    {
+        var maps = new Dictionary<IReadOnlyList<string>, ColumnMap>(ReferenceEqualityComparer.Instance);
+        var chunk = new List<(TableImportReport, Func<CatalogWriter, RecordChange>)>(ChunkSize);
+        long rows = 0;
+        try
+        {
+            while (reader.Read())
+            {
+                var row = reader.Current;
+                if (!maps.TryGetValue(row.Columns, out var map))
+                {
+                    maps[row.Columns] = map = new ColumnMap(row.Columns);
+                }
+
+                if (!reports.TryGetValue(row.Table, out var report))
+                {
+                    reports[row.Table] = report = new TableImportReport(row.Table);
+                }
+
+                report.Rows++;
+                if (Tables[row.Table](row, map) is { } write)
+                {
+                    chunk.Add((report, write));
+                }
+                else
+                {
+                    report.Bad++;
+                }
+
+                if (chunk.Count == ChunkSize)
+                {
+                    await output.WriteAsync(chunk, cancellationToken).ConfigureAwait(false);
+                    chunk = new List<(TableImportReport, Func<CatalogWriter, RecordChange>)>(ChunkSize);
+                }
+
+                if ((++rows & 0x3FFF) == 0)
+                {
+                    progress?.Report(new ImportProgress(file.Position, file.Length, rows));
+                }
+            }
+
+            if (chunk.Count > 0)
+            {
+                await output.WriteAsync(chunk, cancellationToken).ConfigureAwait(false);
+            }
+
+            output.Complete();
+        }
+        catch (Exception e)
+        {
+            output.Complete(e);
+            throw;
+        }
+    }
+
+    /// <summary>The writing thread: one transaction per <see cref="ImportOptions.BatchRows"/> rows.</summary>
+    private static async Task WriteAll(CatalogStore store, ChannelReader<List<(TableImportReport Report, Func<CatalogWriter, RecordChange> Write)>> input, ImportOptions options, CancellationToken cancellationToken)
+    {
+        var writer = store.BeginWrite();
+        var inBatch = 0;
+        try
+        {
+            await foreach (var chunk in input.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                foreach (var (report, write) in chunk)
+                {
+                    switch (write(writer))
+                    {
+                        case RecordChange.Inserted:
+                            report.Inserted++;
+                            break;
+                        case RecordChange.Updated:
+                            report.Updated++;
+                            break;
+                        default:
+                            report.Unchanged++;
+                            break;
+                    }
+
+                    if (++inBatch >= options.BatchRows)
+                    {
+                        writer.Commit();
+                        writer.Dispose();
+                        cancellationToken.ThrowIfCancellationRequested();
+                        writer = store.BeginWrite();
+                        inBatch = 0;
+                    }
+                }
+            }
+
+            writer.Commit();
+        }
+        finally
+        {
+            writer.Dispose();
+        }
+    }
+
+    private static Func<CatalogWriter, RecordChange>? Write(CatalogRecord? record) => record is null ? null : writer => writer.Upsert(record);
+
+    /// <summary>Side tables cannot tell an insert from an update cheaply; a change counts as an insert.</summary>
+    private static RecordChange Changed(bool changed) => changed ? RecordChange.Inserted : RecordChange.Unchanged;
+
+    private static Func<CatalogWriter, RecordChange>? Description(Collection collection, DumpRow row, ColumnMap c, string md5Column, string descriptionColumn)
+    {
+        if (LibgenRowMapper.Md5(c.Text(row, md5Column)) is not { } md5)
+        {
+            return null;
+        }
+
+        var (description, toc, modified) = (c.Text(row, descriptionColumn), c.Text(row, "toc"), c.Time(row, "TimeLastModified"));
+        return writer => Changed(writer.UpsertDescription(collection, md5, description, toc, modified));
+    }
+
+    private static Func<CatalogWriter, RecordChange>? Hashes(Collection collection, DumpRow row, ColumnMap c)
+    {
+        if (LibgenRowMapper.Md5(c.Text(row, "md5")) is not { } md5)
+        {
+            return null;
+        }
+
+        var (crc32, edonkey, aich, sha1, tth, btih, sha256, ipfs) = (
+            c.Text(row, "crc32"), c.Text(row, "edonkey"), c.Text(row, "aich"), c.Text(row, "sha1"), c.Text(row, "tth"),
+            c.Text(row, "btih").ToLowerInvariant(), c.Text(row, "sha256"), c.Text(row, "ipfs_cid"));
+        return writer => Changed(writer.UpsertHashes(collection, md5, crc32, edonkey, aich, sha1, tth, btih, sha256, ipfs));
+    }
+
+    private static Func<CatalogWriter, RecordChange>? Topic(DumpRow row, ColumnMap c)
+    {
+        if (c.Number(row, "topic_id") is not { } id)
+        {
+            return null;
+        }
+
+        var (lang, description, parent) = (c.Text(row, "lang"), c.Text(row, "topic_descr"), c.Number(row, "topic_id_hl"));
+        return writer => Changed(writer.UpsertTopic(id, lang, description, parent));
+    }
+}

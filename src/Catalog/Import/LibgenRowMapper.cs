@@ -1,0 +1,142 @@
+using LibraryCluster.Catalog.Dumps;
+using LibraryCluster.Catalog.Layout;
+using LibraryCluster.Catalog.Records;
+
+namespace LibraryCluster.Catalog.Import;
+
+/// <summary>Turns rows of the libgen.rs tables into catalogue records (<c>libgen-formats.md</c> §1.3, §1.5).</summary>
+internal static class LibgenRowMapper
+{
+    public static CatalogRecord? Scitech(DumpRow row, ColumnMap c)
+    {
+        if (c.Number(row, "ID") is not { } id || id < 0)
+        {
+            return null;
+        }
+
+        var md5 = Md5(c.Text(row, "MD5"));
+        var identifier = c.Text(row, "Identifier");
+        return new CatalogRecord
+        {
+            Collection = Collection.Scitech,
+            Id = id,
+            Md5 = md5,
+            Title = c.Text(row, "Title"),
+            Author = c.Text(row, "Author"),
+            Series = c.Text(row, "Series"),
+            Publisher = c.Text(row, "Publisher"),
+            Edition = c.Text(row, "Edition"),
+            Year = c.Text(row, "Year"),
+            Language = c.Text(row, "Language"),
+            Extension = c.Text(row, "Extension").ToLowerInvariant(),
+            Filesize = c.Number(row, "Filesize") ?? 0,
+            Isbns = Isbn.Extract(identifier, c.Text(row, "IdentifierWODash")),
+            Identifiers = Identifiers(
+                ("id", NonIsbns(identifier)), ("asin", c.Text(row, "ASIN")), ("issn", c.Text(row, "ISSN")),
+                ("googlebooks", c.Text(row, "Googlebookid")), ("openlibrary", c.Text(row, "OpenLibraryID"))),
+            Doi = Doi(c.Text(row, "Doi")),
+            Visible = c.Text(row, "Visible").ToLowerInvariant(),
+            Generic = Md5(c.Text(row, "Generic")),
+            Topic = c.Optional(row, "Topic"),
+            Locator = c.Optional(row, "Locator"),
+            TimeAdded = c.Time(row, "TimeAdded"),
+            TimeLastModified = c.Time(row, "TimeLastModified"),
+            Torrent = LibgenLayout.TorrentName(Collection.Scitech, id),
+            PathInTorrent = md5 is null ? null : LibgenLayout.ScitechPath(id, md5),
+        };
+    }
+
+    public static CatalogRecord? Fiction(DumpRow row, ColumnMap c)
+    {
+        if (c.Number(row, "ID") is not { } id || id < 0)
+        {
+            return null;
+        }
+
+        var md5 = Md5(c.Text(row, "MD5"));
+        var extension = c.Text(row, "Extension").ToLowerInvariant();
+        var identifier = c.Text(row, "Identifier");
+        return new CatalogRecord
+        {
+            Collection = Collection.Fiction,
+            Id = id,
+            Md5 = md5,
+            Title = c.Text(row, "Title"),
+            Author = c.Text(row, "Author"),
+            Series = c.Text(row, "Series"),
+            Publisher = c.Text(row, "Publisher"),
+            Edition = c.Text(row, "Edition"),
+            Year = c.Text(row, "Year"),
+            Language = c.Text(row, "Language"),
+            Extension = extension,
+            Filesize = c.Number(row, "Filesize") ?? 0,
+            Isbns = Isbn.Extract(identifier),
+            Identifiers = Identifiers(("id", NonIsbns(identifier)), ("asin", c.Text(row, "ASIN")), ("googlebooks", c.Text(row, "GooglebookID"))),
+            Visible = c.Text(row, "Visible").ToLowerInvariant(),
+            Generic = Md5(c.Text(row, "Generic")),
+            Locator = c.Optional(row, "Locator"),
+            TimeAdded = c.Time(row, "TimeAdded"),
+            TimeLastModified = c.Time(row, "TimeLastModified"),
+            Torrent = LibgenLayout.TorrentName(Collection.Fiction, id),
+            PathInTorrent = md5 is null || extension.Length == 0 ? null : LibgenLayout.FictionPath(id, md5, extension),
+        };
+    }
+
+    public static CatalogRecord? Scimag(DumpRow row, ColumnMap c)
+    {
+        if (c.Number(row, "ID") is not { } id || id < 0)
+        {
+            return null;
+        }
+
+        var doi = Doi(c.Text(row, "DOI"));
+        string? entry = null;
+        if (doi is not null)
+        {
+            try
+            {
+                entry = LibgenLayout.ScimagEntryName(doi);
+            }
+            catch (ArgumentException)
+            {
+                // Not a prefix/suffix DOI: the record stays searchable, its zip entry unknown.
+            }
+        }
+
+        return new CatalogRecord
+        {
+            Collection = Collection.Scimag,
+            Id = id,
+            Md5 = Md5(c.Text(row, "MD5")),
+            Title = c.Text(row, "Title"),
+            Author = c.Text(row, "Author"),
+            Year = c.Text(row, "Year"),
+            Extension = "pdf",
+            Filesize = c.Number(row, "Filesize") ?? 0,
+            Isbns = Isbn.Extract(c.Text(row, "ISBN")),
+            Identifiers = Identifiers(
+                ("issn", c.Text(row, "ISSNP")), ("issn", c.Text(row, "ISSNE")), ("pmid", c.Text(row, "PubmedID")), ("pmc", c.Text(row, "PMC")), ("pii", c.Text(row, "PII"))),
+            Doi = doi,
+            Journal = c.Text(row, "Journal"),
+            Visible = c.Text(row, "visible").ToLowerInvariant(),
+            TimeAdded = c.Time(row, "TimeAdded"),
+            Torrent = LibgenLayout.ScimagTorrentName(id),
+            PathInTorrent = LibgenLayout.ScimagZipPath(id),
+            ZipEntry = entry,
+        };
+    }
+
+    /// <summary>A lowercase MD5, or null when the value is not 32 hex digits.</summary>
+    public static string? Md5(string value) =>
+        value.Length == 32 && value.All(char.IsAsciiHexDigit) ? value.ToLowerInvariant() : null;
+
+    public static string? Doi(string value) => value.Length > 0 ? value.ToLowerInvariant() : null;
+
+    private static string NonIsbns(string identifiers) => string.Join(' ', identifiers
+        .Split([',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        .Where(token => Isbn.ToIsbn13(token) is null));
+
+    private static string Identifiers(params (string Key, string Value)[] values) => string.Join(' ', values
+        .Where(v => v.Value.Length > 0)
+        .SelectMany(v => v.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(token => $"{v.Key}:{token}")));
+}

@@ -1,0 +1,204 @@
+using LibraryCluster.Catalog.Records;
+using Microsoft.Data.Sqlite;
+
+namespace LibraryCluster.Catalog.Store;
+
+/// <summary>
+/// The catalogue on SQLite: one file, WAL journal (readers never wait for the importer), writes in
+/// large transactions through <see cref="CatalogWriter"/>. An import killed half-way leaves the last
+/// committed transaction; running it again completes it, because every write is an idempotent upsert.
+/// </summary>
+public sealed partial class CatalogStore : IDisposable
+{
+    private readonly SqliteConnection _connection;
+
+    private CatalogStore(string path, SqliteConnection connection)
+    {
+        DatabasePath = path;
+        _connection = connection;
+    }
+
+    public string DatabasePath { get; }
+
+    /// <summary>The open connection, for the search backend that shares the file.</summary>
+    public SqliteConnection Connection => _connection;
+
+    /// <summary>Opens (or creates) the catalogue at <paramref name="path"/> and applies the schema.</summary>
+    public static CatalogStore Open(string path)
+    {
+        var full = Path.GetFullPath(path);
+        var directory = Path.GetDirectoryName(full)!;
+        if (!Directory.Exists(directory))
+        {
+            throw new CatalogException($"{path}: the folder {directory} does not exist");
+        }
+
+        var connection = OpenConnection(full, readOnly: false);
+        try
+        {
+            Execute(connection, CatalogSchema.Create);
+
+            // Also repairs a catalogue whose first import was killed while its indexes were deferred.
+            Execute(connection, CatalogSchema.CreateIndexes);
+            Execute(connection, $"INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', '{CatalogSchema.Version}')");
+            return new CatalogStore(full, connection);
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is 26 or 11)
+        {
+            connection.Dispose();
+            throw new CatalogException($"{path} is not a catalogue database (SQLite: {e.Message})", e);
+        }
+    }
+
+    /// <summary>A connection with the pragmas every catalogue connection uses.</summary>
+    public static SqliteConnection OpenConnection(string path, bool readOnly)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWriteCreate,
+            Pooling = false,
+        }.ToString());
+        connection.Open();
+        Execute(connection, readOnly
+            ? "PRAGMA busy_timeout=10000; PRAGMA cache_size=-65536; PRAGMA mmap_size=1073741824;"
+            : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY; PRAGMA mmap_size=1073741824;");
+        return connection;
+    }
+
+    /// <summary>
+    /// Work that must land in the same transaction as every batch of record writes (the search
+    /// index catching up with the records it indexes). Runs just before each commit.
+    /// </summary>
+    public IList<Action<SqliteTransaction>> BeforeCommit { get; } = [];
+
+    /// <summary>
+    /// For a first import into an empty catalogue: drops the secondary indexes so that rows go in
+    /// without random index updates. Dispose the result to build them again in one sorted pass.
+    /// </summary>
+    public IDisposable DeferIndexes()
+    {
+        Execute(_connection, CatalogSchema.DropIndexes);
+        return new IndexRestorer(_connection);
+    }
+
+    private sealed class IndexRestorer(SqliteConnection connection) : IDisposable
+    {
+        public void Dispose() => Execute(connection, CatalogSchema.CreateIndexes);
+    }
+
+    /// <summary>Starts a transaction for a batch of writes.</summary>
+    public CatalogWriter BeginWrite() => new(_connection, BeforeCommit);
+
+    public long CountRecords() => Scalar<long>("SELECT count(*) FROM records");
+
+    /// <summary>Records of one collection (a rowid range, so counting is cheap).</summary>
+    public long CountRecords(Collection collection) =>
+        Scalar<long>($"SELECT count(*) FROM records WHERE key >= {CatalogSchema.Key(collection, 0)} AND key < {CatalogSchema.Key(collection + 1, 0)}");
+
+    /// <summary>Records with this MD5 (any collection), or with this DOI.</summary>
+    public IReadOnlyList<CatalogRecord> FindByMd5OrDoi(string md5OrDoi)
+    {
+        var value = md5OrDoi.Trim().ToLowerInvariant();
+        using var command = _connection.CreateCommand();
+        command.CommandText = $"SELECT {RecordColumns} FROM records WHERE md5 = $v OR doi = $v ORDER BY key";
+        command.Parameters.AddWithValue("$v", value);
+        return ReadRecords(command);
+    }
+
+    public CatalogRecord? Get(Collection collection, long id)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = $"SELECT {RecordColumns} FROM records WHERE key = $k";
+        command.Parameters.AddWithValue("$k", CatalogSchema.Key(collection, id));
+        return ReadRecords(command).SingleOrDefault();
+    }
+
+    /// <summary>The description and table of contents for a record's MD5, when the dump had one.</summary>
+    public (string Description, string Toc)? GetDescription(Collection collection, string md5)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = "SELECT description, toc FROM descriptions WHERE collection = $c AND md5 = $m";
+        command.Parameters.AddWithValue("$c", (int)collection);
+        command.Parameters.AddWithValue("$m", md5);
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? (reader.GetString(0), reader.GetString(1)) : null;
+    }
+
+    /// <summary>The English topic name for a LibGen topic id.</summary>
+    public string? GetTopic(string? topicId)
+    {
+        if (!long.TryParse(topicId, out var id))
+        {
+            return null;
+        }
+
+        using var command = _connection.CreateCommand();
+        command.CommandText = "SELECT description FROM topics WHERE topic_id = $t ORDER BY lang <> 'en' LIMIT 1";
+        command.Parameters.AddWithValue("$t", id);
+        return command.ExecuteScalar() as string;
+    }
+
+    public void Dispose() => _connection.Dispose();
+
+    /// <summary>The record columns, in the order <see cref="ReadRecord"/> reads them.</summary>
+    public const string RecordColumns =
+        "collection, id, source, md5, title, author, series, publisher, edition, year, language, extension, filesize, isbns, identifiers, doi, journal, visible, generic, topic, locator, time_added, time_modified, torrent, path, zip_entry";
+
+    /// <summary>Reads rows selected with <see cref="RecordColumns"/> (optionally followed by more columns).</summary>
+    public static CatalogRecord ReadRecord(SqliteDataReader r) => new()
+    {
+        Collection = (Collection)r.GetInt32(0),
+        Id = r.GetInt64(1),
+        Source = r.GetString(2),
+        Md5 = r.IsDBNull(3) ? null : r.GetString(3),
+        Title = r.GetString(4),
+        Author = r.GetString(5),
+        Series = r.GetString(6),
+        Publisher = r.GetString(7),
+        Edition = r.GetString(8),
+        Year = r.GetString(9),
+        Language = r.GetString(10),
+        Extension = r.GetString(11),
+        Filesize = r.GetInt64(12),
+        Isbns = r.GetString(13).Split(' ', StringSplitOptions.RemoveEmptyEntries),
+        Identifiers = r.GetString(14),
+        Doi = r.IsDBNull(15) ? null : r.GetString(15),
+        Journal = r.GetString(16),
+        Visible = r.GetString(17),
+        Generic = r.IsDBNull(18) ? null : r.GetString(18),
+        Topic = r.IsDBNull(19) ? null : r.GetString(19),
+        Locator = r.IsDBNull(20) ? null : r.GetString(20),
+        TimeAdded = r.IsDBNull(21) ? null : DateTime.UnixEpoch.AddSeconds(r.GetInt64(21)),
+        TimeLastModified = r.IsDBNull(22) ? null : DateTime.UnixEpoch.AddSeconds(r.GetInt64(22)),
+        Torrent = r.IsDBNull(23) ? null : r.GetString(23),
+        PathInTorrent = r.IsDBNull(24) ? null : r.GetString(24),
+        ZipEntry = r.IsDBNull(25) ? null : r.GetString(25),
+    };
+
+    private static List<CatalogRecord> ReadRecords(SqliteCommand command)
+    {
+        using var reader = command.ExecuteReader();
+        var records = new List<CatalogRecord>();
+        while (reader.Read())
+        {
+            records.Add(ReadRecord(reader));
+        }
+
+        return records;
+    }
+
+    private T Scalar<T>(string sql)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        return (T)Convert.ChangeType(command.ExecuteScalar()!, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    internal static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}

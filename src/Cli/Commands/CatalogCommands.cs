@@ -1,0 +1,301 @@
+using System.CommandLine;
+using System.Globalization;
+using LibraryCluster.Catalog;
+using LibraryCluster.Catalog.Dumps;
+using LibraryCluster.Catalog.Import;
+using LibraryCluster.Catalog.Store;
+using LibraryCluster.Catalog.Torrents;
+using LibraryCluster.Search.Sqlite;
+using LibraryCluster.Torrents.Metainfo;
+using LibraryCluster.Torrents.Verification;
+using Spectre.Console;
+
+namespace LibraryCluster.Cli.Commands;
+
+/// <summary><c>libcluster catalog import|show|register</c>: the catalogue on its embedded store.</summary>
+internal static class CatalogCommands
+{
+    public static Command Build() => new("catalog", "Import LibGen dumps into the catalogue, look records up, register torrents.")
+    {
+        Import(),
+        Show(),
+        Register(),
+    };
+
+    internal static Option<FileInfo> DatabaseOption() => new("--db") { Description = "The catalogue database file (SQLite).", Required = true };
+
+    private static Command Import()
+    {
+        var dumps = new Argument<FileInfo[]>("DUMP") { Description = "libgen.sql, fiction.sql, scimag.sql (or .sql.gz, or a .zip holding one).", Arity = ArgumentArity.OneOrMore };
+        var db = DatabaseOption();
+        var batch = new Option<int>("--batch-rows") { Description = "Rows per transaction (a killed import redoes at most this many).", DefaultValueFactory = _ => new ImportOptions().BatchRows };
+        var json = new Option<bool>("--json") { Description = "Print JSON for scripts." };
+        var command = new Command(
+            "import",
+            "Import dumps into the catalogue. Safe to repeat: the same dump changes nothing, a newer one updates what changed, an interrupted import finishes when run again. Exit 0: imported; 4: imported, but some rows or statements were skipped (see the report); 2: a dump could not be read.\n\nExample:\n  libcluster catalog import sample/dumps/libgen.sql sample/dumps/fiction.sql --db catalog.db")
+        {
+            dumps, db, batch, json,
+        };
+        command.SetAction((parse, cancellationToken) => Terminal.RunAsync(async () =>
+        {
+            var options = new ImportOptions { BatchRows = parse.GetValue(batch) };
+            if (options.BatchRows < 1)
+            {
+                throw new ArgumentException($"--batch-rows {options.BatchRows}: must be at least 1");
+            }
+
+            using var store = CatalogStore.Open(parse.GetValue(db)!.FullName);
+            SqliteSearchIndex.Install(store);
+            var reports = new List<ImportReport>();
+            foreach (var dump in parse.GetValue(dumps)!)
+            {
+                reports.Add(await ImportOneAsync(store, dump.FullName, options, cancellationToken).ConfigureAwait(false));
+            }
+
+            var clean = reports.All(r => r.Issues.All(i => i.Severity == DumpIssueSeverity.Warning) && r.Tables.All(t => t.Bad == 0));
+            if (parse.GetValue(json))
+            {
+                Terminal.WriteJson(reports.Select(r => new
+                {
+                    r.File,
+                    r.Bytes,
+                    Seconds = Math.Round(r.Elapsed.TotalSeconds, 3),
+                    r.Rows,
+                    r.Tables,
+                    r.SkippedTables,
+                    r.InvalidUtf8Sequences,
+                    Issues = r.Issues.Select(i => i.ToString()),
+                }));
+            }
+            else
+            {
+                reports.ForEach(WriteReport);
+                AnsiConsole.WriteLine($"catalogue {store.DatabasePath}: {store.CountRecords():N0} records");
+            }
+
+            return clean ? ExitCodes.Ok : ExitCodes.Partial;
+        }));
+        return command;
+    }
+
+    private static async Task<ImportReport> ImportOneAsync(CatalogStore store, string path, ImportOptions options, CancellationToken cancellationToken)
+    {
+        if (!Terminal.IsInteractive)
+        {
+            return await CatalogImporter.ImportAsync(store, path, options, null, cancellationToken).ConfigureAwait(false);
+        }
+
+        ImportReport? report = null;
+        await AnsiConsole.Progress()
+            .AutoClear(true)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new TransferSpeedColumn(), new RemainingTimeColumn())
+            .StartAsync(async context =>
+            {
+                var task = context.AddTask(Markup.Escape(Path.GetFileName(path)), maxValue: Math.Max(1, new FileInfo(path).Length));
+                var started = DateTime.UtcNow;
+                var progress = new CallbackProgress<ImportProgress>(p =>
+                {
+                    task.Value = p.BytesRead;
+                    var seconds = Math.Max(0.001, (DateTime.UtcNow - started).TotalSeconds);
+                    task.Description = Markup.Escape($"{Path.GetFileName(path)}  {p.Rows:N0} rows, {p.Rows / seconds:N0} rows/s");
+                });
+                report = await CatalogImporter.ImportAsync(store, path, options, progress, cancellationToken).ConfigureAwait(false);
+                task.Value = task.MaxValue;
+            }).ConfigureAwait(false);
+        return report!;
+    }
+
+    private static void WriteReport(ImportReport report)
+    {
+        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(report.File)}[/]: {Terminal.Bytes(report.Bytes)} in {report.Elapsed.TotalSeconds:0.00} s, {report.Rows / Math.Max(0.001, report.Elapsed.TotalSeconds):N0} rows/s");
+        var table = new Table().Border(TableBorder.Simple).AddColumn("table");
+        foreach (var column in new[] { "rows", "inserted", "updated", "unchanged", "bad" })
+        {
+            table.AddColumn(new TableColumn(column).RightAligned());
+        }
+
+        foreach (var t in report.Tables)
+        {
+            table.AddRow(Markup.Escape(t.Table), N(t.Rows), N(t.Inserted), N(t.Updated), N(t.Unchanged), t.Bad > 0 ? $"[red]{N(t.Bad)}[/]" : "0");
+        }
+
+        AnsiConsole.Write(table);
+        foreach (var (name, statements) in report.SkippedTables.OrderBy(t => t.Key, StringComparer.Ordinal))
+        {
+            AnsiConsole.WriteLine($"skipped table `{name}` ({statements} INSERT statements): not part of the catalogue");
+        }
+
+        if (report.InvalidUtf8Sequences > 0)
+        {
+            AnsiConsole.WriteLine($"replaced {report.InvalidUtf8Sequences:N0} invalid UTF-8 sequences with U+FFFD");
+        }
+
+        foreach (var issue in report.Issues.Take(20))
+        {
+            AnsiConsole.MarkupLine(issue.Severity == DumpIssueSeverity.Error ? $"[red]{Markup.Escape(issue.ToString())}[/]" : Markup.Escape(issue.ToString()));
+        }
+
+        if (report.Issues.Count > 20)
+        {
+            AnsiConsole.WriteLine($"... and {report.Issues.Count - 20} more issues (--json lists them all)");
+        }
+    }
+
+    private static Command Show()
+    {
+        var key = new Argument<string>("MD5|DOI") { Description = "A record's MD5 or an article's DOI." };
+        var db = DatabaseOption();
+        var json = new Option<bool>("--json") { Description = "Print JSON for scripts." };
+        var command = new Command("show", "Show a record: its metadata, its torrent and the path inside it. Exit 0: found; 5: not in the catalogue.\n\nExample:\n  libcluster catalog show 7b2a4d53e6e1a8b0a5d5c0c9d1f00240 --db catalog.db") { key, db, json };
+        command.SetAction((parse, _) => Terminal.RunAsync(() =>
+        {
+            using var store = CatalogStore.Open(ExistingDatabase(parse.GetValue(db)!));
+            var records = store.FindByMd5OrDoi(parse.GetValue(key)!);
+            var shown = records.Select(r =>
+            {
+                var (infoHash, held) = r.Torrent is null ? (null, false) : TorrentRegistration.Status(store, r.Collection, r.Torrent);
+                var description = r.Md5 is null ? null : store.GetDescription(r.Collection, r.Md5);
+                return new { Record = r, Topic = store.GetTopic(r.Topic), TorrentInfoHash = infoHash, Held = held, Description = description?.Description };
+            }).ToList();
+            if (parse.GetValue(json))
+            {
+                Terminal.WriteJson(shown);
+            }
+            else if (shown.Count == 0)
+            {
+                AnsiConsole.WriteLine($"{parse.GetValue(key)}: not in the catalogue");
+            }
+            else
+            {
+                foreach (var item in shown)
+                {
+                    WriteRecord(item.Record, item.Topic, item.TorrentInfoHash, item.Held, item.Description);
+                }
+            }
+
+            return Task.FromResult(shown.Count > 0 ? ExitCodes.Ok : ExitCodes.NotFound);
+        }));
+        return command;
+    }
+
+    private static void WriteRecord(Catalog.Records.CatalogRecord r, string? topic, string? infoHash, bool held, string? description)
+    {
+        var grid = new Grid().AddColumn().AddColumn();
+        void Row(string name, string? value)
+        {
+            if (!string.IsNullOrWhiteSpace(value))
+            {
+                grid.AddRow(new Text(name), new Text(value));
+            }
+        }
+
+        Row("collection", $"{r.Collection.ToString().ToLowerInvariant()} ({r.Source}), id {r.Id}");
+        Row("title", r.Title);
+        Row("author", r.Author);
+        Row("series", r.Series);
+        Row("journal", r.Journal);
+        Row("publisher", r.Publisher);
+        Row("year", r.Year);
+        Row("edition", r.Edition);
+        Row("language", r.Language);
+        Row("topic", topic);
+        Row("isbn", string.Join(", ", r.Isbns));
+        Row("doi", r.Doi);
+        Row("identifiers", r.Identifiers);
+        Row("md5", r.Md5);
+        Row("file", $"{r.Extension}, {r.Filesize.ToString("N0", CultureInfo.InvariantCulture)} bytes");
+        Row("visible", r.IsVisible ? "yes" : $"no ({r.Visible})");
+        Row("duplicate of", r.Generic);
+        Row("original name", r.Locator);
+        Row("added", r.TimeAdded?.ToString("u", CultureInfo.InvariantCulture));
+        Row("modified", r.TimeLastModified?.ToString("u", CultureInfo.InvariantCulture));
+        Row("torrent", r.Torrent is null ? "none: no torrent was published for this record's bucket" : $"{r.Torrent}{(infoHash is null ? " (not registered)" : $" {infoHash}")}");
+        Row("path in torrent", r.PathInTorrent ?? (r.Torrent is null ? null : "not in the torrent"));
+        Row("entry in zip", r.ZipEntry);
+        Row("held here", held ? "yes" : "no");
+        Row("description", description is { Length: > 300 } ? description[..300] + "…" : description);
+        AnsiConsole.Write(grid);
+        AnsiConsole.WriteLine();
+    }
+
+    private static Command Register()
+    {
+        var torrents = new Argument<FileInfo[]>("TORRENT") { Description = "LibGen .torrent files (r_*.torrent, f_*.torrent, sm_*.torrent).", Arity = ArgumentArity.OneOrMore };
+        var db = DatabaseOption();
+        var dataRoot = new Option<DirectoryInfo?>("--data-root") { Description = "Folder holding one save folder per torrent (DIR/<torrent name>/); each torrent is verified and, when complete, marked held here." };
+        var json = new Option<bool>("--json") { Description = "Print JSON for scripts." };
+        var command = new Command(
+            "register",
+            "Register .torrent files with the catalogue and compare their file lists with it (the torrent's list wins). Exit 0: all agree; 4: differences were found and reported.\n\nExample:\n  libcluster catalog register sample/torrents/*.torrent --db catalog.db --data-root sample/data")
+        {
+            torrents, db, dataRoot, json,
+        };
+        command.SetAction((parse, cancellationToken) => Terminal.RunAsync(async () =>
+        {
+            using var store = CatalogStore.Open(ExistingDatabase(parse.GetValue(db)!));
+            var results = new List<(RegistrationReport Report, bool? Held)>();
+            foreach (var file in parse.GetValue(torrents)!)
+            {
+                var name = Path.GetFileNameWithoutExtension(file.Name);
+                var torrent = MetainfoParser.Load(file.FullName);
+                var report = TorrentRegistration.Register(store, name, torrent);
+                bool? held = null;
+                if (parse.GetValue(dataRoot) is { } root)
+                {
+                    var verification = await VerificationOutput.RunAsync(name, progress => PieceVerifier.VerifyAsync(torrent, Path.Join(root.FullName, name), null, progress, cancellationToken)).ConfigureAwait(false);
+                    held = verification.IsComplete;
+                    TorrentRegistration.SetHeld(store, name, held.Value);
+                }
+
+                results.Add((report, held));
+            }
+
+            if (parse.GetValue(json))
+            {
+                Terminal.WriteJson(results.Select(r => new { r.Report, r.Held }));
+            }
+            else
+            {
+                var table = new Table().Border(TableBorder.Simple).AddColumn("torrent").AddColumn("info-hash").AddColumn(new TableColumn("files").RightAligned())
+                    .AddColumn(new TableColumn("matched").RightAligned()).AddColumn(new TableColumn("corrected").RightAligned())
+                    .AddColumn(new TableColumn("missing").RightAligned()).AddColumn(new TableColumn("unknown").RightAligned()).AddColumn("held");
+                foreach (var (report, held) in results)
+                {
+                    table.AddRow(
+                        Markup.Escape(report.Name), report.InfoHash, N(report.Files), N(report.Matched), N(report.PathsCorrected),
+                        N(report.MissingFromTorrent.Count), N(report.NotInCatalogue.Count), held switch { true => "[green]yes[/]", false => "[red]no[/]", _ => "-" });
+                }
+
+                AnsiConsole.Write(table);
+                foreach (var (report, _) in results.Where(r => !r.Report.Agrees))
+                {
+                    foreach (var path in report.MissingFromTorrent.Take(5))
+                    {
+                        AnsiConsole.WriteLine($"{report.Name}: catalogue expects {path}, the torrent does not hold it");
+                    }
+
+                    foreach (var path in report.NotInCatalogue.Take(5))
+                    {
+                        AnsiConsole.WriteLine($"{report.Name}: {path} is in the torrent but no record claims it");
+                    }
+                }
+
+                AnsiConsole.WriteLine($"Count: {results.Count} torrents, {results.Count(r => r.Report.Agrees)} agree with the catalogue");
+            }
+
+            return results.All(r => r.Report.Agrees) ? ExitCodes.Ok : ExitCodes.Partial;
+        }));
+        return command;
+    }
+
+    /// <summary>Reading commands must not create an empty catalogue by mistake.</summary>
+    internal static string ExistingDatabase(FileInfo db) =>
+        db.Exists ? db.FullName : throw new FileNotFoundException($"--db {db.FullName}: no catalogue here; make one with 'libcluster catalog import DUMP --db {db.FullName}'");
+
+    private static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    private sealed class CallbackProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}

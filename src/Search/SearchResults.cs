@@ -1,0 +1,52 @@
+using LibraryCluster.Catalog.Records;
+
+namespace LibraryCluster.Search;
+
+/// <summary>One result: the record, whether this mirror holds its file, and its relevance (higher is better).</summary>
+public sealed record SearchHit(CatalogRecord Record, bool Held, double Score);
+
+/// <summary>One value of a facet with the number of matches it would give.</summary>
+public sealed record FacetValue(string Value, long Count);
+
+/// <summary>How a query was answered.</summary>
+public enum SearchMode
+{
+    /// <summary>Full-text search over titles, authors, series, publishers, identifiers and journals.</summary>
+    FullText,
+
+    /// <summary>An exact lookup by MD5.</summary>
+    Md5,
+
+    /// <summary>An exact lookup by ISBN (matched as ISBN-13).</summary>
+    Isbn,
+
+    /// <summary>An exact lookup by DOI.</summary>
+    Doi,
+
+    /// <summary>No text: filters only, newest first.</summary>
+    Browse,
+}
+
+/// <summary>
+/// A page of hits, the total, and facet counts. Each facet's counts apply every filter but its own,
+/// so the other values of a selected facet stay visible with their counts.
+/// </summary>
+public sealed record SearchResults
+{
+    public required SearchMode Mode { get; init; }
+
+    public required IReadOnlyList<SearchHit> Hits { get; init; }
+
+    /// <summary>Matches after filters (a lower bound when <see cref="TotalIsExact"/> is false).</summary>
+    public required long Total { get; init; }
+
+    /// <summary>False when the query matched more rows than one search examines; counts are then lower bounds.</summary>
+    public bool TotalIsExact { get; init; } = true;
+
+    public required IReadOnlyDictionary<string, IReadOnlyList<FacetValue>> Facets { get; init; }
+
+    public required TimeSpan Elapsed { get; init; }
+
+    /// <summary>The engine query the text became (for --json and debugging); empty for lookups.</summary>
+    public string EngineQuery { get; init; } = string.Empty;
+}
