@@ -46,13 +46,45 @@ internal static class SampleText
 
     public static readonly string[] Languages = ["English", "English", "English", "Russian", "German", "French", "Spanish", "Latin,Russian"];
 
+    private static readonly string[] Syllables =
+    [
+        "ka", "lo", "mi", "ra", "te", "no", "vi", "su", "de", "pha", "gen", "tor", "lin", "mar", "sen", "qua", "bri", "ost", "ul", "em",
+        "ter", "dyn", "chro", "neu", "morph", "graph", "lith", "cal", "vor", "zen",
+    ];
+
+    /// <summary>
+    /// Title words follow Zipf's law over a large vocabulary, as real titles do: a few words are very
+    /// common, most are rare. Half come from a list of real words, half are made of syllables.
+    /// </summary>
     public static string Title(SampleRandom random)
     {
         var count = random.Between(2, 7);
-        var words = Enumerable.Range(0, count).Select(_ => random.Pick(Words)).ToArray();
+        var words = Enumerable.Range(0, count).Select(_ => TitleWord(random)).ToArray();
         words[0] = Capitalize(words[0]);
         return string.Join(' ', words);
     }
+
+    private static string TitleWord(SampleRandom random)
+    {
+        if (random.Chance(0.5))
+        {
+            return Words[Zipf(random, Words.Length)];
+        }
+
+        // Rank r of a 200,000-word vocabulary, spelled by its base-30 syllables.
+        var rank = Zipf(random, 200_000);
+        var word = new System.Text.StringBuilder();
+        do
+        {
+            word.Append(Syllables[rank % Syllables.Length]);
+            rank /= Syllables.Length;
+        }
+        while (rank > 0);
+        return word.ToString();
+    }
+
+    /// <summary>A Zipf-distributed rank in [0, n): P(k) ∝ 1/(k+1).</summary>
+    private static int Zipf(SampleRandom random, int n) => Math.Min(n - 1, (int)Math.Floor(Math.Exp(random.NextDouble() * Math.Log(n + 1))) - 1);
 
     public static string Person(SampleRandom random) => $"{random.Pick(FirstNames)} {random.Pick(LastNames)}";
 

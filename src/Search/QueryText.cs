@@ -29,6 +29,8 @@ public static partial class QueryText
 
     public static ParsedQuery Parse(string? text)
     {
+        // A trailing space means the last word is finished: no prefix matching for it.
+        var endsWithSeparator = text is { Length: > 0 } && !char.IsLetterOrDigit(text[^1]);
         var input = (text ?? string.Empty).Trim();
         if (input.Length > MaxLength)
         {
@@ -51,7 +53,7 @@ public static partial class QueryText
             return new ParsedQuery(SearchMode.Isbn, isbn, []);
         }
 
-        var terms = Terms(input);
+        var terms = Terms(input, endsWithSeparator);
         return new ParsedQuery(terms.Count == 0 ? SearchMode.Browse : SearchMode.FullText, null, terms);
     }
 
@@ -59,13 +61,12 @@ public static partial class QueryText
     public static string ToFts5(IReadOnlyList<QueryTerm> terms) =>
         string.Join(' ', terms.Select(t => $"\"{string.Join(' ', t.Words)}\"" + (t.Prefix ? "*" : string.Empty)));
 
-    private static List<QueryTerm> Terms(string input)
+    private static List<QueryTerm> Terms(string input, bool endsWithSeparator)
     {
         var terms = new List<QueryTerm>();
         var inPhrase = false;
         var phrase = new List<string>();
         var word = new StringBuilder();
-        var endsWithSpace = input.Length > 0 && !char.IsLetterOrDigit(input[^1]);
 
         void EndWord()
         {
@@ -125,7 +126,7 @@ public static partial class QueryText
             terms.RemoveRange(MaxTerms, terms.Count - MaxTerms);
         }
 
-        if (terms.Count > 0 && !endsWithSpace && terms[^1] is { Words.Count: 1 } last && last.Words[0].Length >= MinPrefixLength && !inPhraseAtEnd(input))
+        if (terms.Count > 0 && !endsWithSeparator && terms[^1] is { Words.Count: 1 } last && last.Words[0].Length >= MinPrefixLength && !inPhraseAtEnd(input))
         {
             terms[^1] = last with { Prefix = true };
         }

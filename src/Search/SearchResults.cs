@@ -37,10 +37,10 @@ public sealed record SearchResults
 
     public required IReadOnlyList<SearchHit> Hits { get; init; }
 
-    /// <summary>Matches after filters (a lower bound when <see cref="TotalIsExact"/> is false).</summary>
+    /// <summary>Matches after filters; a lower bound when <see cref="TotalIsExact"/> is false (a broad query is not counted to the end).</summary>
     public required long Total { get; init; }
 
-    /// <summary>False when the query matched more rows than one search examines; counts are then lower bounds.</summary>
+    /// <summary>False when the query matched more records than one search ranks: hits come from the newest matches and counts are estimates.</summary>
     public bool TotalIsExact { get; init; } = true;
 
     public required IReadOnlyDictionary<string, IReadOnlyList<FacetValue>> Facets { get; init; }

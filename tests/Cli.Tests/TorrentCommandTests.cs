@@ -67,8 +67,8 @@ public sealed class TorrentCommandTests : IDisposable
         Assert.Equal(ExitCodes.Damaged, code);
         using var json = JsonDocument.Parse(output);
         Assert.False(json.RootElement.GetProperty("isComplete").GetBoolean());
-        var damaged = json.RootElement.GetProperty("files").EnumerateArray().Single(f => f.GetProperty("state").GetString() == "Damaged");
-        Assert.Equal("0/" + Path.GetFileName(victim), damaged.GetProperty("path").GetString());
+        var damaged = json.RootElement.GetProperty("files").EnumerateArray().Single(f => f.GetProperty("path").GetString() == "0/" + Path.GetFileName(victim));
+        Assert.Equal("Damaged", damaged.GetProperty("state").GetString());
         Assert.Equal(0, damaged.GetProperty("damagedPieces")[0].GetInt32());
     }
 

@@ -7,14 +7,16 @@ using Microsoft.Data.Sqlite;
 namespace LibraryCluster.Search.Sqlite;
 
 /// <summary>
-/// The embedded search backend: SQLite FTS5 with bm25 over the catalogue file. One pass reads the
-/// matches' facet fields (at most <see cref="MaxExamined"/>); counts, facets, filters and the sort
-/// are then done in memory, and only the page's records are read in full.
+/// The embedded search backend: SQLite FTS5 over the catalogue file. One pass reads the matches'
+/// facet fields and text, newest first; relevance (<see cref="RelevanceScorer"/>), counts, facets,
+/// filters and the sort are then done in memory, and only the page's records are read in full. A
+/// query matching more than <see cref="MaxRanked"/> records is answered from its newest
+/// <see cref="MaxRanked"/> matches, with counts flagged as estimates.
 /// </summary>
 public sealed class SqliteCatalogSearch : ICatalogSearch, IDisposable
 {
-    /// <summary>Matches examined per query; beyond it counts become lower bounds.</summary>
-    public const int MaxExamined = 200_000;
+    /// <summary>Matches ranked and examined per query; a broader query is answered from its newest matches.</summary>
+    public const int MaxRanked = 1_000;
 
     private const int FacetSize = 30;
 
@@ -56,7 +58,8 @@ public sealed class SqliteCatalogSearch : ICatalogSearch, IDisposable
         var parsed = QueryText.Parse(query.Text);
         var fts = parsed.Mode == SearchMode.FullText ? QueryText.ToFts5(parsed.Terms) : string.Empty;
         var held = HeldTorrents();
-        var candidates = Candidates(parsed, fts, query, held, cancellationToken, out var exact);
+        var candidates = Candidates(parsed, fts, query, held, cancellationToken, out var matched);
+        var exact = matched <= MaxRanked;
 
         var filter = new Filter(query);
         var facets = new Dictionary<string, IReadOnlyList<FacetValue>>
@@ -70,12 +73,12 @@ public sealed class SqliteCatalogSearch : ICatalogSearch, IDisposable
         var matches = candidates.Where(c => filter.Passes(c, except: null));
         matches = (parsed.Mode == SearchMode.Browse && query.Sort == SearchSort.Relevance ? SearchSort.AddedNewest : query.Sort) switch
         {
-            SearchSort.YearNewest => matches.OrderByDescending(c => c.Year ?? int.MinValue).ThenBy(c => c.Rank),
-            SearchSort.YearOldest => matches.OrderBy(c => c.Year ?? int.MaxValue).ThenBy(c => c.Rank),
+            SearchSort.YearNewest => matches.OrderByDescending(c => c.Year ?? int.MinValue).ThenByDescending(c => c.Score),
+            SearchSort.YearOldest => matches.OrderBy(c => c.Year ?? int.MaxValue).ThenByDescending(c => c.Score),
             SearchSort.SizeLargest => matches.OrderByDescending(c => c.Size),
             SearchSort.SizeSmallest => matches.OrderBy(c => c.Size),
             SearchSort.AddedNewest => matches.OrderByDescending(c => c.Added).ThenByDescending(c => c.Key),
-            _ => matches.OrderBy(c => c.Rank).ThenBy(c => c.Key),
+            _ => matches.OrderByDescending(c => c.Score).ThenByDescending(c => c.Key),
         };
 
         var passing = matches.ToList();
@@ -93,21 +96,26 @@ public sealed class SqliteCatalogSearch : ICatalogSearch, IDisposable
         };
     }
 
-    private List<Candidate> Candidates(ParsedQuery parsed, string fts, SearchQuery query, HashSet<(int, string)> held, CancellationToken cancellationToken, out bool exact)
+    /// <summary>Reads the facet fields and text of the matches, newest first; <paramref name="matched"/> is how many were read (one more than <see cref="MaxRanked"/> means there are more).</summary>
+    private List<Candidate> Candidates(ParsedQuery parsed, string fts, SearchQuery query, HashSet<(int, string)> held, CancellationToken cancellationToken, out long matched)
     {
-        const string Fields = "r.key, r.collection, r.language, r.extension, r.year_num, r.filesize, r.time_added, r.torrent";
-        var visible = query.IncludeHidden ? string.Empty : " AND r.visible = ''";
+        // Hidden records are dropped after reading, so that a broad query is recognised by its FTS matches alone.
+        const string Fields = "r.key, r.collection, r.language, r.extension, r.year_num, r.filesize, r.time_added, r.torrent, r.visible = ''";
+        const string Text = "r.title, r.author, r.series, r.publisher, r.identifiers || ' ' || r.isbns || ' ' || coalesce(r.doi, ''), r.journal";
         using var command = _connection.CreateCommand();
+        command.Parameters.AddWithValue("$v", parsed.Mode == SearchMode.FullText ? fts : parsed.ExactValue ?? string.Empty);
+        // Newest first (the FTS index walks rowids backwards for free), so a broad query ranks its newest matches.
         command.CommandText = parsed.Mode switch
         {
-            SearchMode.FullText => $"SELECT {Fields}, f.rank FROM records_fts f JOIN records r ON r.key = f.rowid WHERE records_fts MATCH $v{visible} LIMIT {MaxExamined + 1}",
-            SearchMode.Md5 => $"SELECT {Fields}, 0 FROM records r WHERE r.md5 = $v{visible}",
-            SearchMode.Doi => $"SELECT {Fields}, 0 FROM records r WHERE r.doi = $v{visible}",
-            SearchMode.Isbn => $"SELECT {Fields}, 0 FROM isbns i JOIN records r ON r.key = i.key WHERE i.isbn = $v{visible}",
-            _ => $"SELECT {Fields}, 0 FROM records r WHERE 1{visible} ORDER BY r.key DESC LIMIT {MaxExamined + 1}",
+            SearchMode.FullText => $"SELECT {Fields}, {Text} FROM (SELECT rowid FROM records_fts WHERE records_fts MATCH $v ORDER BY rowid DESC LIMIT {MaxRanked + 1}) f JOIN records r ON r.key = f.rowid",
+            SearchMode.Md5 => $"SELECT {Fields} FROM records r WHERE r.md5 = $v",
+            SearchMode.Doi => $"SELECT {Fields} FROM records r WHERE r.doi = $v",
+            SearchMode.Isbn => $"SELECT {Fields} FROM isbns i JOIN records r ON r.key = i.key WHERE i.isbn = $v",
+            _ => $"SELECT {Fields} FROM records r ORDER BY r.key DESC LIMIT {MaxRanked + 1}",
         };
-        command.Parameters.AddWithValue("$v", parsed.Mode == SearchMode.FullText ? fts : parsed.ExactValue ?? string.Empty);
 
+        var scorer = parsed.Mode == SearchMode.FullText ? new RelevanceScorer(parsed.Terms) : null;
+        var text = new string[RelevanceScorer.Fields.Count];
         var candidates = new List<Candidate>();
         using (var reader = command.ExecuteReader())
         {
@@ -129,17 +137,37 @@ public sealed class SqliteCatalogSearch : ICatalogSearch, IDisposable
                     reader.GetInt64(5),
                     reader.IsDBNull(6) ? 0 : reader.GetInt64(6),
                     torrent is not null && held.Contains((collection, torrent)),
-                    reader.GetDouble(8)));
+                    reader.GetBoolean(8),
+                    scorer is null ? 0 : scorer.Score(Read(reader, 9, text))));
             }
         }
 
-        exact = candidates.Count <= MaxExamined;
-        if (!exact)
+        // A broad query is not counted further (walking a third of a million matches costs 40 ms): its total is a lower bound.
+        matched = candidates.Count;
+        if (candidates.Count > MaxRanked)
         {
             candidates.RemoveAt(candidates.Count - 1);
         }
 
-        return query.HeldOnly ? candidates.Where(c => c.Held).ToList() : candidates;
+        return [.. candidates.Where(c => (c.Visible || query.IncludeHidden) && (c.Held || !query.HeldOnly))];
+    }
+
+    private static ReadOnlySpan<string> Read(SqliteDataReader reader, int first, string[] into)
+    {
+        for (var i = 0; i < into.Length; i++)
+        {
+            into[i] = reader.IsDBNull(first + i) ? string.Empty : reader.GetString(first + i);
+        }
+
+        return into;
+    }
+
+    private long Count(string sql, string value)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("$v", value);
+        return (long)command.ExecuteScalar()!;
     }
 
     private List<SearchHit> Hydrate(List<Candidate> page)
@@ -160,7 +188,7 @@ public sealed class SqliteCatalogSearch : ICatalogSearch, IDisposable
             }
         }
 
-        return [.. page.Where(c => records.ContainsKey(c.Key)).Select(c => new SearchHit(records[c.Key], c.Held, -c.Rank))];
+        return [.. page.Where(c => records.ContainsKey(c.Key)).Select(c => new SearchHit(records[c.Key], c.Held, c.Score))];
     }
 
     private HashSet<(int, string)> HeldTorrents()
@@ -184,7 +212,7 @@ public sealed class SqliteCatalogSearch : ICatalogSearch, IDisposable
             .OrderByDescending(f => f.Count).ThenBy(f => f.Value, StringComparer.Ordinal)
             .Take(FacetSize)];
 
-    private readonly record struct Candidate(long Key, int Collection, string Language, string Extension, int? Year, long Size, long Added, bool Held, double Rank);
+    private readonly record struct Candidate(long Key, int Collection, string Language, string Extension, int? Year, long Size, long Added, bool Held, bool Visible, double Score);
 
     /// <summary>The query's filters, each of which can be left out to count its own facet.</summary>
     private sealed class Filter(SearchQuery query)
