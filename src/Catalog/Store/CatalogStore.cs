@@ -43,12 +43,15 @@ public sealed partial class CatalogStore : IDisposable
             Execute(connection, $"INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', '{CatalogSchema.Version}')");
             return new CatalogStore(full, connection);
         }
-        catch (SqliteException e) when (e.SqliteErrorCode is 26 or 11)
+        catch (SqliteException e)
         {
             connection.Dispose();
-            throw new CatalogException($"{path} is not a catalogue database (SQLite: {e.Message})", e);
+            throw NotACatalogue(path, e);
         }
     }
+
+    private static CatalogException NotACatalogue(string path, SqliteException e) =>
+        new($"{path} is not a catalogue database (SQLite: {e.Message})", e);
 
     /// <summary>A connection with the pragmas every catalogue connection uses.</summary>
     public static SqliteConnection OpenConnection(string path, bool readOnly)
@@ -59,11 +62,19 @@ public sealed partial class CatalogStore : IDisposable
             Mode = readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWriteCreate,
             Pooling = false,
         }.ToString());
-        connection.Open();
-        Execute(connection, readOnly
-            ? "PRAGMA busy_timeout=10000; PRAGMA cache_size=-65536; PRAGMA mmap_size=1073741824;"
-            : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY; PRAGMA mmap_size=1073741824;");
-        return connection;
+        try
+        {
+            connection.Open();
+            Execute(connection, readOnly
+                ? "PRAGMA busy_timeout=10000; PRAGMA cache_size=-65536; PRAGMA mmap_size=1073741824; SELECT count(*) FROM sqlite_master;"
+                : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY; PRAGMA mmap_size=1073741824;");
+            return connection;
+        }
+        catch (SqliteException e)
+        {
+            connection.Dispose();
+            throw NotACatalogue(path, e);
+        }
     }
 
     /// <summary>
