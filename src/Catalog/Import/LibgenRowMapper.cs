@@ -9,18 +9,53 @@ internal static class LibgenRowMapper
 {
     public static CatalogRecord? Scitech(DumpRow row, ColumnMap c)
     {
+        if (Book(Collection.Scitech, row, c) is not { } book)
+        {
+            return null;
+        }
+
+        var identifier = c.Text(row, "Identifier");
+        return book with
+        {
+            Isbns = Isbn.Extract(identifier, c.Text(row, "IdentifierWODash")),
+            Identifiers = Identifiers(
+                ("id", NonIsbns(identifier)), ("asin", c.Text(row, "ASIN")), ("issn", c.Text(row, "ISSN")),
+                ("googlebooks", c.Text(row, "Googlebookid")), ("openlibrary", c.Text(row, "OpenLibraryID"))),
+            Doi = Doi(c.Text(row, "Doi")),
+            Topic = c.Optional(row, "Topic"),
+            PathInTorrent = book.Md5 is null ? null : LibgenLayout.ScitechPath(book.Id, book.Md5),
+        };
+    }
+
+    public static CatalogRecord? Fiction(DumpRow row, ColumnMap c)
+    {
+        if (Book(Collection.Fiction, row, c) is not { } book)
+        {
+            return null;
+        }
+
+        var identifier = c.Text(row, "Identifier");
+        return book with
+        {
+            Isbns = Isbn.Extract(identifier),
+            Identifiers = Identifiers(("id", NonIsbns(identifier)), ("asin", c.Text(row, "ASIN")), ("googlebooks", c.Text(row, "GooglebookID"))),
+            PathInTorrent = book.Md5 is null || book.Extension.Length == 0 ? null : LibgenLayout.FictionPath(book.Id, book.Md5, book.Extension),
+        };
+    }
+
+    /// <summary>The columns scitech (<c>updated</c>) and fiction share.</summary>
+    private static CatalogRecord? Book(Collection collection, DumpRow row, ColumnMap c)
+    {
         if (c.Number(row, "ID") is not { } id || id < 0)
         {
             return null;
         }
 
-        var md5 = Md5(c.Text(row, "MD5"));
-        var identifier = c.Text(row, "Identifier");
         return new CatalogRecord
         {
-            Collection = Collection.Scitech,
+            Collection = collection,
             Id = id,
-            Md5 = md5,
+            Md5 = Md5(c.Text(row, "MD5")),
             Title = c.Text(row, "Title"),
             Author = c.Text(row, "Author"),
             Series = c.Text(row, "Series"),
@@ -30,55 +65,12 @@ internal static class LibgenRowMapper
             Language = c.Text(row, "Language"),
             Extension = c.Text(row, "Extension").ToLowerInvariant(),
             Filesize = c.Number(row, "Filesize") ?? 0,
-            Isbns = Isbn.Extract(identifier, c.Text(row, "IdentifierWODash")),
-            Identifiers = Identifiers(
-                ("id", NonIsbns(identifier)), ("asin", c.Text(row, "ASIN")), ("issn", c.Text(row, "ISSN")),
-                ("googlebooks", c.Text(row, "Googlebookid")), ("openlibrary", c.Text(row, "OpenLibraryID"))),
-            Doi = Doi(c.Text(row, "Doi")),
-            Visible = c.Text(row, "Visible").ToLowerInvariant(),
-            Generic = Md5(c.Text(row, "Generic")),
-            Topic = c.Optional(row, "Topic"),
-            Locator = c.Optional(row, "Locator"),
-            TimeAdded = c.Time(row, "TimeAdded"),
-            TimeLastModified = c.Time(row, "TimeLastModified"),
-            Torrent = LibgenLayout.TorrentName(Collection.Scitech, id),
-            PathInTorrent = md5 is null ? null : LibgenLayout.ScitechPath(id, md5),
-        };
-    }
-
-    public static CatalogRecord? Fiction(DumpRow row, ColumnMap c)
-    {
-        if (c.Number(row, "ID") is not { } id || id < 0)
-        {
-            return null;
-        }
-
-        var md5 = Md5(c.Text(row, "MD5"));
-        var extension = c.Text(row, "Extension").ToLowerInvariant();
-        var identifier = c.Text(row, "Identifier");
-        return new CatalogRecord
-        {
-            Collection = Collection.Fiction,
-            Id = id,
-            Md5 = md5,
-            Title = c.Text(row, "Title"),
-            Author = c.Text(row, "Author"),
-            Series = c.Text(row, "Series"),
-            Publisher = c.Text(row, "Publisher"),
-            Edition = c.Text(row, "Edition"),
-            Year = c.Text(row, "Year"),
-            Language = c.Text(row, "Language"),
-            Extension = extension,
-            Filesize = c.Number(row, "Filesize") ?? 0,
-            Isbns = Isbn.Extract(identifier),
-            Identifiers = Identifiers(("id", NonIsbns(identifier)), ("asin", c.Text(row, "ASIN")), ("googlebooks", c.Text(row, "GooglebookID"))),
             Visible = c.Text(row, "Visible").ToLowerInvariant(),
             Generic = Md5(c.Text(row, "Generic")),
             Locator = c.Optional(row, "Locator"),
             TimeAdded = c.Time(row, "TimeAdded"),
             TimeLastModified = c.Time(row, "TimeLastModified"),
-            Torrent = LibgenLayout.TorrentName(Collection.Fiction, id),
-            PathInTorrent = md5 is null || extension.Length == 0 ? null : LibgenLayout.FictionPath(id, md5, extension),
+            Torrent = LibgenLayout.TorrentName(collection, id),
         };
     }
 
