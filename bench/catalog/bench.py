@@ -40,7 +40,7 @@ class Mariadb:
              f"--socket={self.socket}", "--skip-grant-tables", "--key-buffer-size=2G", "--max-allowed-packet=256M",
              "--myisam-sort-buffer-size=512M"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        for _ in range(100):
+        for _ in range(300):
             if os.path.exists(self.socket) and subprocess.run(self.client() + ["-e", "select 1"], capture_output=True).returncode == 0:
                 break
             time.sleep(0.2)
