@@ -239,6 +239,18 @@ public sealed class SearchIndexSyncTests : IDisposable
     }
 
     [Fact]
+    public void A_Catalogue_Without_A_Search_Index_Gets_A_Clear_Error()
+    {
+        using (CatalogStore.Open(_temp.Join("bare.db")))
+        {
+        }
+
+        var error = Assert.Throws<CatalogException>(() => new SqliteCatalogSearch(_temp.Join("bare.db")));
+        Assert.Contains("has no search index", error.Message, StringComparison.Ordinal);
+        Assert.Contains("no catalogue here", Assert.Throws<CatalogException>(() => new SqliteCatalogSearch(_temp.Join("absent.db"))).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Installing_The_Index_On_An_Existing_Catalogue_Indexes_What_Is_There()
     {
         const string dump = "CREATE TABLE `updated` (\n  `ID` int,\n  `Title` varchar(200)\n);\nINSERT INTO `updated` VALUES (1,'Plainly indexed later');\n";

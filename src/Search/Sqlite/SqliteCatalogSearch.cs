@@ -31,6 +31,11 @@ public sealed class SqliteCatalogSearch : ICatalogSearch, IDisposable
         }
 
         _connection = CatalogStore.OpenConnection(databasePath, readOnly: true);
+        if (Count("SELECT count(*) FROM sqlite_master WHERE name = 'records_fts'", string.Empty) == 0)
+        {
+            _connection.Dispose();
+            throw new CatalogException($"{databasePath} has no search index; 'libcluster catalog import' builds it with the catalogue");
+        }
     }
 
     public async Task<SearchResults> SearchAsync(SearchQuery query, CancellationToken cancellationToken = default)
