@@ -78,7 +78,7 @@ public static class TorrentRegistration
         var matchedKeys = new HashSet<long>();
         var notInCatalogue = new List<string>();
         var corrected = 0;
-        using var update = SqliteCommands.Create(connection, transaction, "UPDATE records SET path = $p WHERE key = $k", "$p", "$k");
+        using var update = new RawStatement(connection, "UPDATE records SET path = ?1 WHERE key = ?2");
         foreach (var file in torrent.Files.Where(f => !f.IsPadding))
         {
             var last = file.PathComponents[^1];
@@ -99,14 +99,14 @@ public static class TorrentRegistration
                 matchedKeys.Add(record.Key);
                 if (record.Path != file.RelativePath)
                 {
-                    SqliteCommands.Run(update, file.RelativePath, record.Key);
+                    update.Run(file.RelativePath, record.Key);
                     corrected++;
                 }
             }
         }
 
         var missing = new SortedSet<string>(StringComparer.Ordinal);
-        using var clear = SqliteCommands.Create(connection, transaction, "UPDATE records SET path = NULL WHERE key = $k", "$k");
+        using var clear = new RawStatement(connection, "UPDATE records SET path = NULL WHERE key = ?1");
         foreach (var record in expected.Values.SelectMany(r => r).Where(r => !matchedKeys.Contains(r.Key)).DistinctBy(r => r.Key))
         {
             // A deleted record is expected to be absent; anything else the torrent lacks is reported.
@@ -115,35 +115,33 @@ public static class TorrentRegistration
                 missing.Add(record.Path ?? $"record {record.Key}");
             }
 
-            SqliteCommands.Run(clear, record.Key);
+            clear.Run(record.Key);
         }
 
         var infoHash = torrent.InfoHash.ToString();
-        using (var upsert = SqliteCommands.Create(
+        using (var upsert = new RawStatement(
             connection,
-            transaction,
             """
             INSERT INTO torrents(collection, source, name, info_hash, piece_length, total_length, file_count, registered, held)
-            VALUES ($c, $s, $n, $h, $pl, $tl, $fc, unixepoch(), 0)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, unixepoch(), 0)
             ON CONFLICT(collection, source, name) DO UPDATE SET info_hash = excluded.info_hash, piece_length = excluded.piece_length,
                 total_length = excluded.total_length, file_count = excluded.file_count, registered = excluded.registered,
                 held = CASE WHEN torrents.info_hash = excluded.info_hash THEN torrents.held ELSE 0 END
-            """,
-            "$c", "$s", "$n", "$h", "$pl", "$tl", "$fc"))
+            """))
         {
-            SqliteCommands.Run(upsert, (int)collection, source, name, infoHash, torrent.PieceLength, torrent.TotalLength, torrent.Files.Count);
+            upsert.Run((int)collection, source, name, infoHash, torrent.PieceLength, torrent.TotalLength, torrent.Files.Count);
         }
 
-        using (var delete = SqliteCommands.Create(connection, transaction, "DELETE FROM torrent_files WHERE info_hash = $h", "$h"))
+        using (var delete = new RawStatement(connection, "DELETE FROM torrent_files WHERE info_hash = ?1"))
         {
-            SqliteCommands.Run(delete, infoHash);
+            delete.Run(infoHash);
         }
 
-        using (var insert = SqliteCommands.Create(connection, transaction, "INSERT INTO torrent_files(info_hash, file_index, path, length, offset) VALUES ($h, $i, $p, $l, $o)", "$h", "$i", "$p", "$l", "$o"))
+        using (var insert = new RawStatement(connection, "INSERT INTO torrent_files(info_hash, file_index, path, length, offset) VALUES (?1, ?2, ?3, ?4, ?5)"))
         {
             foreach (var file in torrent.Files)
             {
-                SqliteCommands.Run(insert, infoHash, file.Index, file.RelativePath, file.Length, file.Offset);
+                insert.Run(infoHash, file.Index, file.RelativePath, file.Length, file.Offset);
             }
         }
 
