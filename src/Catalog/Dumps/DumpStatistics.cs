@@ -15,8 +15,6 @@ public sealed class DumpTableStatistics
 
     /// <summary>Rows dropped because they were malformed.</summary>
     public long BadRows { get; internal set; }
-
-    public IReadOnlyList<string> Columns { get; internal set; } = [];
 }
 
 /// <summary>Counts over a whole dump.</summary>

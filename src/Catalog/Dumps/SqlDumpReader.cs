@@ -133,7 +133,6 @@ public sealed class SqlDumpReader
             else if (text.StartsWith(')'))
             {
                 _schemas[_creating] = _creatingColumns!;
-                Statistics.Table(_creating).Columns = _creatingColumns!;
                 _creating = null;
             }
 

@@ -30,9 +30,6 @@ public static class CatalogImporter
         ["topics"] = Topic,
     };
 
-    /// <summary>The tables the catalogue reads; everything else in a dump is skipped and reported.</summary>
-    public static IReadOnlyCollection<string> KnownTables => Tables.Keys;
-
     public static async Task<ImportReport> ImportAsync(
         CatalogStore store, string path, ImportOptions? options = null, IProgress<ImportProgress>? progress = null, CancellationToken cancellationToken = default)
     {

@@ -103,10 +103,6 @@ public sealed partial class CatalogStore : IDisposable
 
     public long CountRecords() => Scalar<long>("SELECT count(*) FROM records");
 
-    /// <summary>Records of one collection (a rowid range, so counting is cheap).</summary>
-    public long CountRecords(Collection collection) =>
-        Scalar<long>($"SELECT count(*) FROM records WHERE key >= {CatalogSchema.Key(collection, 0)} AND key < {CatalogSchema.Key(collection + 1, 0)}");
-
     /// <summary>Records with this MD5 (any collection), or with this DOI.</summary>
     public IReadOnlyList<CatalogRecord> FindByMd5OrDoi(string md5OrDoi)
     {

@@ -54,14 +54,6 @@ public static class SqliteSearchIndex
         store.BeforeCommit.Add(transaction => CatchUp(store.Connection, transaction));
     }
 
-    /// <summary>Merges the index's segments; worth doing once after a large import.</summary>
-    public static void Optimize(CatalogStore store)
-    {
-        using var command = store.Connection.CreateCommand();
-        command.CommandText = "INSERT INTO records_fts(records_fts) VALUES ('optimize')";
-        command.ExecuteNonQuery();
-    }
-
     private static void CatchUp(SqliteConnection connection, SqliteTransaction transaction) => Execute(connection, transaction, $"""
         DELETE FROM records_fts WHERE rowid IN (SELECT key FROM search_pending WHERE replace = 1);
         INSERT INTO records_fts(rowid, {FtsColumns}) SELECT {FtsValues} FROM search_pending p JOIN records r ON r.key = p.key;

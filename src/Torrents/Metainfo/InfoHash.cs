@@ -15,22 +15,6 @@ public readonly record struct InfoHash
 
     public static InfoHash Compute(ReadOnlySpan<byte> rawInfoDictionary) => new(SHA1.HashData(rawInfoDictionary));
 
-    public static InfoHash FromBytes(ReadOnlySpan<byte> bytes) =>
-        bytes.Length == Size ? new InfoHash(bytes.ToArray()) : throw new ArgumentException($"an info-hash has {Size} bytes, not {bytes.Length}", nameof(bytes));
-
-    /// <summary>Parses 40 hex digits (either case).</summary>
-    public static bool TryParse(string? text, out InfoHash hash)
-    {
-        hash = default;
-        if (text is not { Length: Size * 2 } || !text.All(Uri.IsHexDigit))
-        {
-            return false;
-        }
-
-        hash = new InfoHash(Convert.FromHexString(text));
-        return true;
-    }
-
     public bool Equals(InfoHash other) => Bytes.SequenceEqual(other.Bytes);
 
     public override int GetHashCode() => _bytes.IsEmpty ? 0 : BitConverter.ToInt32(Bytes);
