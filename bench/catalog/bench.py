@@ -11,21 +11,12 @@
    LIMIT 20, so its client and protocol cost nothing.
 Only 127.0.0.1 / a Unix socket are used. Results go to stdout and bench/results/catalog.{md,json}.
 """
-import argparse, json, os, random, re, shutil, sqlite3, statistics, subprocess, tempfile, time
+import argparse, sys, json, os, random, re, shutil, sqlite3, statistics, subprocess, tempfile, time
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-CLI = [os.path.join(ROOT, "artifacts/bench-cli/libcluster")]
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+from benchlib import CLI, ROOT, run, wall  # noqa: E402
+
 SEARCH = ["dotnet", os.path.join(ROOT, "artifacts/bench-search/LibraryCluster.Bench.Search.dll")]
-
-
-def run(cmd, **kw):
-    return subprocess.run(cmd, check=True, capture_output=True, text=True, **kw)
-
-
-def timed(cmd, **kw):
-    start = time.perf_counter()
-    run(cmd, **kw)
-    return time.perf_counter() - start
 
 
 class Mariadb:
@@ -163,7 +154,7 @@ def main():
     for suffix in ("", "-wal", "-shm"):
         if os.path.exists(db + suffix):
             os.remove(db + suffix)
-    ours_import = timed(CLI + ["catalog", "import", dump, "--db", db])
+    ours_import = wall(CLI + ["catalog", "import", dump, "--db", db])
     print(f"ours: import + FTS5 index {ours_import:.1f} s", flush=True)
 
     maria = Mariadb(work)

@@ -9,21 +9,12 @@ One generated torrent of >= 1 GB is checked, warm and cold, by:
 Cold means every data file's pages were dropped with posix_fadvise(DONTNEED) first (checked with fincore).
 Only loopback addresses are used. Results go to stdout and bench/results/verify.{md,json}.
 """
-import argparse, base64, json, os, re, shutil, statistics, subprocess, tempfile, time, urllib.parse, urllib.request
+import argparse, sys, base64, json, os, re, shutil, statistics, subprocess, tempfile, time, urllib.parse, urllib.request
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-CLI = [os.path.join(ROOT, "artifacts/bench-cli/libcluster")]
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+from benchlib import CLI, ROOT, run, wall  # noqa: E402
+
 CORES = os.cpu_count()
-
-
-def run(cmd, **kw):
-    return subprocess.run(cmd, check=True, capture_output=True, text=True, **kw)
-
-
-def wall(cmd, **kw):
-    start = time.perf_counter()
-    run(cmd, **kw)
-    return time.perf_counter() - start
 
 
 def data_files(root):
