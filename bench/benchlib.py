@@ -1,4 +1,5 @@
 """What the benchmark scripts share: paths, running a command, timing it."""
+import json
 import os
 import subprocess
 import time
@@ -16,3 +17,14 @@ def wall(cmd, **kw):
     start = time.perf_counter()
     run(cmd, **kw)
     return time.perf_counter() - start
+
+
+def write_results(name, report, data):
+    """Prints the report and keeps it, with the raw figures, in bench/results/NAME.{md,json}."""
+    print("\n" + report)
+    out = os.path.join(ROOT, "bench", "results")
+    os.makedirs(out, exist_ok=True)
+    with open(os.path.join(out, name + ".md"), "w") as f:
+        f.write(report + "\n")
+    with open(os.path.join(out, name + ".json"), "w") as f:
+        json.dump(data, f, indent=1)

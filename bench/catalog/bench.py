@@ -14,7 +14,7 @@ Only 127.0.0.1 / a Unix socket are used. Results go to stdout and bench/results/
 import argparse, sys, json, os, random, re, shutil, sqlite3, statistics, subprocess, tempfile, time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-from benchlib import CLI, ROOT, run, wall  # noqa: E402
+from benchlib import CLI, ROOT, run, wall, write_results  # noqa: E402
 
 SEARCH = ["dotnet", os.path.join(ROOT, "artifacts/bench-search/LibraryCluster.Bench.Search.dll")]
 
@@ -208,15 +208,8 @@ def main():
     lines += ["", f"p99: ours {percentile(ours_ms, 99):.2f} ms (target < 20 ms); MariaDB FULLTEXT / ours = {percentile(match_ms, 99) / percentile(ours_ms, 99):.1f}x (target >= 10x); "
               f"LIKE / ours = {percentile(like_ms, 99) / percentile(ours_ms, 99):.1f}x.",
               f"Broad queries answered from their newest {1000:,} matches (counts flagged as estimates): {sum(1 for q in ours if not q['totalIsExact'])} of {len(ours)}."]
-    report = "\n".join(lines)
-    print("\n" + report)
-    out = os.path.join(ROOT, "bench", "results")
-    os.makedirs(out, exist_ok=True)
-    with open(os.path.join(out, "catalog.md"), "w") as f:
-        f.write(report + "\n")
-    with open(os.path.join(out, "catalog.json"), "w") as f:
-        json.dump({"import": {"ours": ours_import, "mariadb_load": maria_load, "mariadb_fulltext": maria_fulltext},
-                   "queries": [dict(q, ours_ms=o, match_ms=m, like_ms=l) for q, o, m, l in zip(queries, ours_ms, match_ms, like_ms)]}, f, indent=1)
+    write_results("catalog", "\n".join(lines), {"import": {"ours": ours_import, "mariadb_load": maria_load, "mariadb_fulltext": maria_fulltext},
+                   "queries": [dict(q, ours_ms=o, match_ms=m, like_ms=l) for q, o, m, l in zip(queries, ours_ms, match_ms, like_ms)]})
     if not args.work:
         shutil.rmtree(work, ignore_errors=True)
 

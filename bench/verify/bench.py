@@ -12,7 +12,7 @@ Only loopback addresses are used. Results go to stdout and bench/results/verify.
 import argparse, sys, base64, json, os, re, shutil, statistics, subprocess, tempfile, time, urllib.parse, urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-from benchlib import CLI, ROOT, run, wall  # noqa: E402
+from benchlib import CLI, ROOT, run, wall, write_results  # noqa: E402
 
 CORES = os.cpu_count()
 
@@ -339,14 +339,7 @@ def main():
         f"In-process (ours, as it reports itself, without the ~0.2 s of .NET start-up): warm {statistics.median(results['ours in-process']['warm']) / 1e6:.0f} MB/s "
         f"= {statistics.median(results['ours in-process']['warm']) / limit_warm * 100:.0f}% of the limit.",
     ]
-    report = "\n".join(lines)
-    print("\n" + report)
-    out = os.path.join(ROOT, "bench", "results")
-    os.makedirs(out, exist_ok=True)
-    with open(os.path.join(out, "verify.md"), "w") as f:
-        f.write(report + "\n")
-    with open(os.path.join(out, "verify.json"), "w") as f:
-        json.dump({"size": size, "files": len(files), "cores": CORES, "sha1_core": sha1_core, "runs": results, "versions": versions}, f, indent=2)
+    write_results("verify", "\n".join(lines), {"size": size, "files": len(files), "cores": CORES, "sha1_core": sha1_core, "runs": results, "versions": versions})
     if not args.work:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -113,7 +113,7 @@ internal sealed class ActorCell<TMessage>
         {
             // The factory or PreStart threw on the first start: nothing to restart from.
             _system.ReportFailure(new ActorFailure(Name, e, "(start)", 1, Escalated: true));
-            ActorLog.Escalated(Logger, e, Name, 1, TimeSpan.Zero, "(start)", "(start)");
+            ActorLog.StartFailed(Logger, e, Name);
             RequestStop();
         }
         finally
@@ -125,7 +125,7 @@ internal sealed class ActorCell<TMessage>
             }
             catch (Exception e)
             {
-                ActorLog.Escalated(Logger, e, Name, 0, TimeSpan.Zero, "PostStop", "PostStop");
+                ActorLog.PostStopFailed(Logger, e, Name);
             }
 
             _system.Remove(Name);

@@ -17,6 +17,12 @@ internal static partial class ActorLog
     [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Timer {Timer} of actor {Actor} dropped a message: the mailbox is full")]
     public static partial void TimerDropped(ILogger logger, string actor, string timer);
 
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Critical, Message = "Actor {Actor} could not start; it is stopped")]
+    public static partial void StartFailed(ILogger logger, Exception exception, string actor);
+
+    [LoggerMessage(EventId = 1007, Level = LogLevel.Error, Message = "Actor {Actor} failed in PostStop")]
+    public static partial void PostStopFailed(ILogger logger, Exception exception, string actor);
+
     [LoggerMessage(EventId = 1005, Level = LogLevel.Debug, Message = "Dead letter for {Actor}: {Message} ({Reason})")]
     public static partial void DeadLetter(ILogger logger, string actor, object message, string reason);
 }

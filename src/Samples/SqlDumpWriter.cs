@@ -98,7 +98,7 @@ internal sealed class SqlDumpWriter(Stream output, string database) : IDisposabl
             {
                 if (statementBytes >= 0)
                 {
-                    Ascii(";\n");
+                    Text(";\n");
                 }
 
                 var start = _written;
@@ -107,7 +107,7 @@ internal sealed class SqlDumpWriter(Stream output, string database) : IDisposabl
             }
             else
             {
-                Ascii(",");
+                Text(",");
             }
 
             var rowStart = _written;
@@ -117,7 +117,7 @@ internal sealed class SqlDumpWriter(Stream output, string database) : IDisposabl
 
         if (statementBytes >= 0)
         {
-            Ascii(";\n");
+            Text(";\n");
         }
 
         Line($"/*!40000 ALTER TABLE `{table.Name}` ENABLE KEYS */;");
@@ -157,7 +157,7 @@ internal sealed class SqlDumpWriter(Stream output, string database) : IDisposabl
             switch (row[i])
             {
                 case null:
-                    Ascii("NULL");
+                    Text("NULL");
                     break;
                 case long or int:
                     Utf8Formatter(Convert.ToInt64(row[i], CultureInfo.InvariantCulture));
@@ -169,10 +169,10 @@ internal sealed class SqlDumpWriter(Stream output, string database) : IDisposabl
                     Quoted(raw.Bytes);
                     break;
                 case DateTime time:
-                    Ascii(time.ToString("\\'yyyy-MM-dd HH:mm:ss\\'", CultureInfo.InvariantCulture));
+                    Text(time.ToString("\\'yyyy-MM-dd HH:mm:ss\\'", CultureInfo.InvariantCulture));
                     break;
                 case ZeroDate:
-                    Ascii("'0000-00-00 00:00:00'");
+                    Text("'0000-00-00 00:00:00'");
                     break;
                 default:
                     throw new InvalidOperationException($"no SQL form for {row[i]!.GetType().Name}");
@@ -233,8 +233,6 @@ internal sealed class SqlDumpWriter(Stream output, string database) : IDisposabl
         Text(text);
         Byte((byte)'\n');
     }
-
-    private void Ascii(string text) => Text(text);
 
     private void Text(string text) => Bytes(Encoding.UTF8.GetBytes(text));
 }

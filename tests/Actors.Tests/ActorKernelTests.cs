@@ -5,7 +5,6 @@ namespace LibraryCluster.Actors.Tests;
 
 public sealed class ActorKernelTests : IAsyncDisposable
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private readonly ManualTimeProvider _clock = new();
     private readonly ActorSystem _system;
     private readonly ConcurrentQueue<int> _log = new();
@@ -24,17 +23,7 @@ public sealed class ActorKernelTests : IAsyncDisposable
     private ActorRef<Command> Spawn(ActorOptions? options = null, Action? onStop = null) =>
         _system.Spawn("recorder", () => new RecorderActor(_log, onStop), options);
 
-    private Task<IReadOnlyList<int>> SeenAsync(ActorRef<Command> actor) => actor.AskAsync<IReadOnlyList<int>>(r => new Get(r), Patience);
-
-    /// <summary>Waits for a condition another thread makes true; the limit only guards against a hang.</summary>
-    private static async Task UntilAsync(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(Patience);
-        while (!condition())
-        {
-            await Task.Delay(1, timeout.Token);
-        }
-    }
+    private Task<IReadOnlyList<int>> SeenAsync(ActorRef<Command> actor) => actor.AskAsync<IReadOnlyList<int>>(r => new Get(r), Eventually.Patience);
 
     [Fact]
     public async Task Messages_From_One_Sender_Are_Handled_In_Order()
@@ -53,7 +42,7 @@ public sealed class ActorKernelTests : IAsyncDisposable
     {
         var actor = Spawn();
         var ask = actor.AskAsync<int>(_ => new Add(1), TimeSpan.FromSeconds(5));
-        await UntilAsync(() => _clock.PendingTimers > 0);
+        await Eventually.UntilAsync(() => _clock.PendingTimers > 0);
         _clock.Advance(TimeSpan.FromSeconds(5));
 
         var error = await Assert.ThrowsAsync<TimeoutException>(() => ask);
@@ -69,7 +58,7 @@ public sealed class ActorKernelTests : IAsyncDisposable
         await actor.TellAsync(new Add(3));
         await actor.TellAsync(new Add(4));
 
-        await UntilAsync(() => !_failures.IsEmpty && _clock.PendingTimers > 0);
+        await Eventually.UntilAsync(() => !_failures.IsEmpty && _clock.PendingTimers > 0);
         Assert.Equal([1], _log);
         _clock.Advance(TimeSpan.FromSeconds(1));
 
@@ -93,9 +82,9 @@ public sealed class ActorKernelTests : IAsyncDisposable
         await actor.TellAsync(new Boom(1));
         await actor.TellAsync(new Boom(2));
         await actor.TellAsync(new Add(3));
-        await UntilAsync(() => _failures.Count == 1 && _clock.PendingTimers > 0);
+        await Eventually.UntilAsync(() => _failures.Count == 1 && _clock.PendingTimers > 0);
         _clock.Advance(TimeSpan.FromSeconds(1));
-        await UntilAsync(() => _failures.Count == 2 && _clock.PendingTimers > 0);
+        await Eventually.UntilAsync(() => _failures.Count == 2 && _clock.PendingTimers > 0);
         _clock.Advance(TimeSpan.FromSeconds(1.5));
         Assert.Empty(_log);
         _clock.Advance(TimeSpan.FromSeconds(0.5));
@@ -111,10 +100,10 @@ public sealed class ActorKernelTests : IAsyncDisposable
         await actor.TellAsync(new Boom(1));
         await actor.TellAsync(new Boom(2));
         await actor.TellAsync(new Add(3));
-        await UntilAsync(() => _clock.PendingTimers > 0);
+        await Eventually.UntilAsync(() => _clock.PendingTimers > 0);
         _clock.Advance(TimeSpan.FromSeconds(1));
 
-        await actor.Completion.WaitAsync(Patience);
+        await actor.Completion.WaitAsync(Eventually.Patience);
         Assert.True(stopped);
         Assert.True(_failures.Last().Escalated);
         Assert.Contains(_deadLetters, d => d.Message.Equals(new Add(3)));
@@ -129,7 +118,7 @@ public sealed class ActorKernelTests : IAsyncDisposable
         using var entered = new ManualResetEventSlim();
         using var release = new ManualResetEventSlim();
         await actor.TellAsync(new Block(entered, release));
-        entered.Wait(Patience);
+        entered.Wait(Eventually.Patience);
 
         Assert.True(actor.Tell(new Add(1)));
         Assert.True(actor.Tell(new Add(2)));
@@ -139,7 +128,7 @@ public sealed class ActorKernelTests : IAsyncDisposable
         Assert.False(waiting.IsCompleted);
 
         release.Set();
-        await waiting.WaitAsync(Patience);
+        await waiting.WaitAsync(Eventually.Patience);
         Assert.Equal([1, 2, 3], await SeenAsync(actor));
     }
 
@@ -150,12 +139,12 @@ public sealed class ActorKernelTests : IAsyncDisposable
         await actor.TellAsync(new StartTimer("tick", 7, TimeSpan.FromSeconds(10), Periodic: true));
         await actor.TellAsync(new StartTimer("once", 1, TimeSpan.FromSeconds(5), Periodic: false));
         await actor.TellAsync(new StartTimer("once", 2, TimeSpan.FromSeconds(15), Periodic: false));
-        await UntilAsync(() => _clock.PendingTimers == 2);
+        await Eventually.UntilAsync(() => _clock.PendingTimers == 2);
 
         _clock.Advance(TimeSpan.FromSeconds(10));
-        await UntilAsync(() => _log.Count == 1);
+        await Eventually.UntilAsync(() => _log.Count == 1);
         _clock.Advance(TimeSpan.FromSeconds(10));
-        await UntilAsync(() => _log.Count == 3);
+        await Eventually.UntilAsync(() => _log.Count == 3);
         await actor.TellAsync(new CancelTimer("tick"));
         await SeenAsync(actor);
         _clock.Advance(TimeSpan.FromSeconds(30));
@@ -169,7 +158,7 @@ public sealed class ActorKernelTests : IAsyncDisposable
         var actor = Spawn(new ActorOptions { Supervision = new SupervisionOptions { MinBackoff = TimeSpan.FromSeconds(1) } });
         await actor.TellAsync(new StartTimer("tick", 7, TimeSpan.FromSeconds(10), Periodic: true));
         await actor.TellAsync(new Boom(1));
-        await UntilAsync(() => !_failures.IsEmpty && _clock.PendingTimers == 1);
+        await Eventually.UntilAsync(() => !_failures.IsEmpty && _clock.PendingTimers == 1);
         _clock.Advance(TimeSpan.FromSeconds(30));
 
         Assert.Empty(await SeenAsync(actor));
@@ -183,7 +172,7 @@ public sealed class ActorKernelTests : IAsyncDisposable
         var actor = Spawn(onStop: () => stopped = true);
         await actor.TellAsync(new Add(1));
         await actor.TellAsync(new StopSelf());
-        await actor.Completion.WaitAsync(Patience);
+        await actor.Completion.WaitAsync(Eventually.Patience);
 
         Assert.True(stopped);
         Assert.False(actor.Tell(new Add(2)));
@@ -206,7 +195,7 @@ public sealed class ActorKernelTests : IAsyncDisposable
         work.SetResult(42);
         failing.SetException(new IOException("disk"));
 
-        await UntilAsync(() => _log.Count == 2);
+        await Eventually.UntilAsync(() => _log.Count == 2);
         Assert.Contains(42, _log);
         Assert.Contains(-"disk".Length, _log);
     }
@@ -219,7 +208,7 @@ public sealed class ActorKernelTests : IAsyncDisposable
         await first.TellAsync(new Add(1));
         await SeenAsync(first);
 
-        await _system.ShutdownAsync().WaitAsync(Patience);
+        await _system.ShutdownAsync().WaitAsync(Eventually.Patience);
 
         Assert.True(first.Completion.IsCompleted && second.Completion.IsCompleted);
         Assert.Empty(_system.ActorNames);

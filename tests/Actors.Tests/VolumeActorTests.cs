@@ -6,7 +6,6 @@ namespace LibraryCluster.Actors.Tests;
 
 public sealed class VolumeActorTests : IAsyncDisposable
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private readonly TempDirectory _temp = new();
     private readonly ManualTimeProvider _clock = new();
     private readonly ActorSystem _system;
@@ -23,22 +22,10 @@ public sealed class VolumeActorTests : IAsyncDisposable
     private ActorRef<VolumeMessage> Spawn(string path, VolumeOptions? options = null) =>
         _system.Spawn("volume-a", () => new VolumeActor("a", path, options ?? new VolumeOptions { ProbeInterval = TimeSpan.FromSeconds(30) }, _transitions.Enqueue));
 
-    private static Task<VolumeStatus> StatusAsync(ActorRef<VolumeMessage> volume) => volume.AskAsync<VolumeStatus>(r => new GetVolumeStatus(r), Patience);
+    private static Task<VolumeStatus> StatusAsync(ActorRef<VolumeMessage> volume) => volume.AskAsync<VolumeStatus>(r => new GetVolumeStatus(r), Eventually.Patience);
 
-    private static async Task<VolumeStatus> UntilAsync(ActorRef<VolumeMessage> volume, Func<VolumeStatus, bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(Patience);
-        while (true)
-        {
-            var status = await StatusAsync(volume);
-            if (condition(status))
-            {
-                return status;
-            }
-
-            await Task.Delay(1, timeout.Token);
-        }
-    }
+    private static Task<VolumeStatus> UntilAsync(ActorRef<VolumeMessage> volume, Func<VolumeStatus, bool> condition) =>
+        Eventually.UntilAsync(() => StatusAsync(volume), condition);
 
     [Fact]
     public async Task The_Probe_Writes_Reads_Back_And_Removes_A_Canary()
