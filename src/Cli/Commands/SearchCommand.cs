@@ -37,7 +37,7 @@ internal static class SearchCommand
         var json = new Option<bool>("--json") { Description = "Print JSON for scripts." };
         var command = new Command(
             "search",
-            "Search the whole catalogue (held or not). Any text is safe to type; quotes make phrases; the last word matches as a prefix.\n\nExamples:\n  libcluster search \"quantum mechanics\" --db catalog.db --lang English --ext pdf\n  libcluster search 978-0-07-136362-2 --db catalog.db")
+            "Search the whole catalogue (held or not). Any text is safe to type; quotes make phrases; the last word matches as a prefix.\n\nExamples:\n  libcluster search \"quantum mechanics\" --db catalog.db --lang English --ext pdf\n  libcluster search 978-0-07-136362-4 --db catalog.db")
         {
             text, db, collection, language, extension, yearFrom, yearTo, held, hidden, sort, limit, offset, json,
         };
