@@ -1,7 +1,7 @@
 namespace LibraryCluster.Actors;
 
 /// <summary>The only way to reach an actor: tell, ask, stop. Safe to share between threads.</summary>
-public sealed class ActorRef<TMessage>
+public sealed class ActorRef<TMessage> : IStoppable
     where TMessage : notnull
 {
     private readonly ActorCell<TMessage> _cell;
@@ -45,4 +45,10 @@ public sealed class ActorRef<TMessage>
     }
 
     public override string ToString() => $"actor {Name}";
+}
+
+/// <summary>What the system needs of any actor, whatever its message type: a way to stop it.</summary>
+public interface IStoppable
+{
+    Task StopAsync();
 }

@@ -10,7 +10,7 @@ namespace LibraryCluster.Actors;
 /// </summary>
 public sealed class ActorSystem(ILoggerFactory? loggerFactory = null, TimeProvider? time = null) : IAsyncDisposable
 {
-    private readonly ConcurrentDictionary<string, Func<Task>> _actors = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, IStoppable> _actors = new(StringComparer.Ordinal);
     private volatile bool _shuttingDown;
 
     public ILoggerFactory LoggerFactory { get; } = loggerFactory ?? NullLoggerFactory.Instance;
@@ -33,7 +33,7 @@ public sealed class ActorSystem(ILoggerFactory? loggerFactory = null, TimeProvid
         options ??= new ActorOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MailboxCapacity, 1);
         var cell = new ActorCell<TMessage>(this, name, factory, options);
-        if (!_actors.TryAdd(name, () => cell.Self.StopAsync()))
+        if (!_actors.TryAdd(name, cell.Self))
         {
             throw new InvalidOperationException($"an actor named {name} is already running");
         }
@@ -42,11 +42,15 @@ public sealed class ActorSystem(ILoggerFactory? loggerFactory = null, TimeProvid
         return cell.Self;
     }
 
+    /// <summary>The running actor with this name and message type, if any.</summary>
+    public ActorRef<TMessage>? Find<TMessage>(string name)
+        where TMessage : notnull => _actors.GetValueOrDefault(name) as ActorRef<TMessage>;
+
     /// <summary>Stops every actor after its current message and waits for them.</summary>
     public async Task ShutdownAsync()
     {
         _shuttingDown = true;
-        await Task.WhenAll(_actors.Values.Select(stop => stop())).ConfigureAwait(false);
+        await Task.WhenAll(_actors.Values.Select(actor => actor.StopAsync())).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync() => await ShutdownAsync().ConfigureAwait(false);

@@ -34,6 +34,20 @@ public static class VolumeProbe
 {
     public const string CanaryName = ".librarycluster-canary";
 
+    /// <summary>The size and free space of the file system holding <paramref name="path"/>, when it can be read.</summary>
+    public static (long? Total, long? Free) Capacity(string path)
+    {
+        try
+        {
+            var drive = new DriveInfo(path);
+            return (drive.TotalSize, drive.AvailableFreeSpace);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return (null, null);
+        }
+    }
+
     public static async Task<ProbeResult> RunAsync(string path, CancellationToken cancellationToken = default)
     {
         if (!Directory.Exists(path))
@@ -41,17 +55,8 @@ public static class VolumeProbe
             return new ProbeResult(ProbeProblem.Missing, $"{path} does not exist", null, null);
         }
 
-        long? total = null, free = null;
-        try
-        {
-            var drive = new DriveInfo(path);
-            (total, free) = (drive.TotalSize, drive.AvailableFreeSpace);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
-        {
-            // Capacity is best effort; the probe below decides health.
-        }
-
+        // Capacity is best effort; the probe below decides health.
+        var (total, free) = Capacity(path);
         var canary = Path.Join(path, CanaryName);
         var written = RandomNumberGenerator.GetBytes(4096);
         try

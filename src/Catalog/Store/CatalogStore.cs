@@ -50,6 +50,15 @@ public sealed partial class CatalogStore : IDisposable
         }
     }
 
+    /// <summary>Opens an existing catalogue for reading only (request handlers beside the one writer).</summary>
+    public static CatalogStore OpenReadOnly(string path)
+    {
+        var full = Path.GetFullPath(path);
+        return File.Exists(full)
+            ? new CatalogStore(full, OpenConnection(full, readOnly: true))
+            : throw new CatalogException($"{path}: no catalogue here");
+    }
+
     private static CatalogException NotACatalogue(string path, SqliteException e) =>
         new($"{path} is not a catalogue database (SQLite: {e.Message})", e);
 

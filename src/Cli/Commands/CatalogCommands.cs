@@ -6,6 +6,7 @@ using LibraryCluster.Catalog.Import;
 using LibraryCluster.Catalog.Store;
 using LibraryCluster.Catalog.Torrents;
 using LibraryCluster.Search.Sqlite;
+using LibraryCluster.Torrents;
 using LibraryCluster.Torrents.Metainfo;
 using LibraryCluster.Torrents.Verification;
 using Spectre.Console;
@@ -293,9 +294,4 @@ internal static class CatalogCommands
         db.Exists ? db.FullName : throw new FileNotFoundException($"--db {db.FullName}: no catalogue here; make one with 'libcluster catalog import DUMP --db {db.FullName}'");
 
     private static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
-
-    private sealed class CallbackProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
-    }
 }

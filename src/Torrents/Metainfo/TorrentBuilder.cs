@@ -68,6 +68,7 @@ public static class TorrentBuilder
                 data,
                 pieces,
                 Environment.ProcessorCount,
+                limiter: null,
                 (piece, available, sha1) =>
                 {
                     if (!available)

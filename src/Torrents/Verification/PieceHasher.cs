@@ -24,6 +24,7 @@ internal static class PieceHasher
         TorrentDataFiles files,
         Range pieces,
         int maxParallelism,
+        ByteRateLimiter? limiter,
         PieceHashed onPiece,
         IProgress<VerificationProgress>? progress,
         CancellationToken cancellationToken)
@@ -64,6 +65,7 @@ internal static class PieceHasher
                     }
 
                     var size = torrent.GetPieceSize(piece);
+                    limiter?.Wait(size, cancellationToken);
                     var data = buffer.AsSpan(0, size);
                     var available = ReadPiece(torrent, files, piece, buffer, size);
                     if (available)

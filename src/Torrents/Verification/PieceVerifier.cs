@@ -29,6 +29,7 @@ public static class PieceVerifier
             files,
             scope,
             options.MaxParallelism,
+            options.MaxBytesPerSecond is { } rate ? new ByteRateLimiter(rate) : null,
             (piece, available, sha1) => states[piece] = !available ? PieceState.Unavailable
                 : sha1.SequenceEqual(torrent.GetPieceHash(piece)) ? PieceState.Valid
                 : PieceState.Damaged,

@@ -11,6 +11,9 @@ public sealed record VerificationOptions
     /// <summary>Hashing threads; defaults to one per core.</summary>
     public int MaxParallelism { get; init; } = Environment.ProcessorCount;
 
+    /// <summary>A read-rate cap in bytes per second (background scrubs); null reads as fast as the disk goes.</summary>
+    public long? MaxBytesPerSecond { get; init; }
+
     /// <summary>Only the pieces that hold one file ("verify this one book").</summary>
     public static VerificationOptions ForFile(TorrentMetainfo torrent, int fileIndex) =>
         new() { Pieces = torrent.GetPieceRange(torrent.Files[fileIndex]) };

@@ -1,0 +1,97 @@
+using LibraryCluster.Actors.Replicas;
+using LibraryCluster.Actors.Volumes;
+using LibraryCluster.Torrents.Metainfo;
+using Microsoft.Extensions.Logging;
+
+namespace LibraryCluster.Actors.Node;
+
+/// <summary>A file this node can serve: where it is and which replica vouches for it.</summary>
+public sealed record ServableFile(string Path, long Length, HeldTorrent Torrent, int FileIndex, ReplicaStatus Replica);
+
+/// <summary>
+/// One mirror node: the actor system with a volume actor per disk, a replica actor per torrent held and the
+/// guardian over them, plus the read model request handlers use. The host starts it and asks it things.
+/// </summary>
+public sealed class MirrorNode : IAsyncDisposable
+{
+    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly ActorSystem _system;
+    private readonly Dictionary<string, ActorRef<VolumeMessage>> _volumes = new(StringComparer.Ordinal);
+    private ActorRef<NodeMessage>? _guardian;
+
+    public MirrorNode(NodeSettings settings, INodeStore store, ILoggerFactory? loggerFactory = null, TimeProvider? time = null)
+    {
+        Settings = settings;
+        Store = store;
+        _system = new ActorSystem(loggerFactory, time);
+    }
+
+    public NodeSettings Settings { get; }
+
+    public INodeStore Store { get; }
+
+    public NodeView View { get; } = new();
+
+    /// <summary>Starts the volumes, then the guardian, which brings up a replica for every torrent on record.</summary>
+    public void Start()
+    {
+        foreach (var volume in Settings.Volumes)
+        {
+            Directory.CreateDirectory(volume.Path);
+        }
+
+        _guardian = _system.Spawn("guardian", () => new NodeGuardian(_system, Settings, Store, View));
+        var guardian = _guardian;
+        foreach (var volume in Settings.Volumes)
+        {
+            _volumes[volume.Id] = _system.Spawn(
+                $"volume/{volume.Id}",
+                () => new VolumeActor(volume.Id, volume.Path, Settings.VolumeOptions with { CapacityCap = volume.CapacityCap }, t => guardian.Tell(new VolumeChanged(t))));
+        }
+    }
+
+    /// <summary>Registers a .torrent with the catalogue and places it on a volume; data already there is adopted.</summary>
+    public Task<AddTorrentResult> AddTorrentAsync(string name, byte[] torrentFile, CancellationToken cancellationToken = default) =>
+        Guardian.AskAsync<AddTorrentResult>(r => new AddTorrent(name, torrentFile, r), AskTimeout, cancellationToken);
+
+    public async Task<IReadOnlyList<VolumeStatus>> GetVolumesAsync(CancellationToken cancellationToken = default)
+    {
+        var asks = _volumes.Values.Select(v => v.AskAsync<VolumeStatus>(r => new GetVolumeStatus(r), AskTimeout, cancellationToken));
+        return await Task.WhenAll(asks).ConfigureAwait(false);
+    }
+
+    /// <summary>The file at <paramref name="pathInTorrent"/> if a replica here vouches for it, else null.</summary>
+    public ServableFile? FindServable(string torrent, string pathInTorrent)
+    {
+        if (View.Torrent(torrent) is not { } held || held.FindFile(pathInTorrent) is not { } index || View.Replica(torrent) is not { } replica || !replica.CanServe(index))
+        {
+            return null;
+        }
+
+        var entry = held.Metainfo.Files[index];
+        var path = TorrentPath.Resolve(held.SaveDirectory, entry.PathComponents, out _);
+        return path is null ? null : new ServableFile(path, entry.Length, held, index, replica);
+    }
+
+    /// <summary>Serving found the data not as verified: the replica checks it again and withholds it meanwhile.</summary>
+    public void ReportReadError(string torrent, string detail)
+    {
+        if (_system.Find<ReplicaMessage>($"replica/{torrent}") is { } replica)
+        {
+            replica.Tell(new ReplicaReadError(detail));
+        }
+    }
+
+    /// <summary>Asks a replica to verify its data now (operators; tests).</summary>
+    public bool Verify(string torrent, string reason) =>
+        _system.Find<ReplicaMessage>($"replica/{torrent}") is { } replica && replica.Tell(new VerifyReplica(reason));
+
+    /// <summary>Asks a replica to scrub now rather than when its schedule says.</summary>
+    public bool Scrub(string torrent) =>
+        _system.Find<ReplicaMessage>($"replica/{torrent}") is { } replica && replica.Tell(new ScrubReplica());
+
+    public async ValueTask DisposeAsync() => await _system.ShutdownAsync().ConfigureAwait(false);
+
+    private ActorRef<NodeMessage> Guardian => _guardian ?? throw new InvalidOperationException("the node is not started");
+}

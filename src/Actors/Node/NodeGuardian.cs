@@ -1,0 +1,187 @@
+using LibraryCluster.Actors.Replicas;
+using LibraryCluster.Actors.Volumes;
+using LibraryCluster.Catalog;
+using LibraryCluster.Catalog.Store;
+using LibraryCluster.Catalog.Torrents;
+using LibraryCluster.Torrents;
+using LibraryCluster.Torrents.Metainfo;
+using Microsoft.Extensions.Logging;
+
+namespace LibraryCluster.Actors.Node;
+
+/// <summary>A disk this node keeps torrents on.</summary>
+public sealed record NodeVolume(string Id, string Path, long? CapacityCap = null);
+
+/// <summary>What a node is made of: its volumes, where it keeps .torrent files and catalogue, how it checks data.</summary>
+public sealed record NodeSettings
+{
+    public required IReadOnlyList<NodeVolume> Volumes { get; init; }
+
+    /// <summary>Where registered .torrent files are kept, named after the torrent (r_1000.torrent).</summary>
+    public required string TorrentsDirectory { get; init; }
+
+    public required string CatalogPath { get; init; }
+
+    public VolumeOptions VolumeOptions { get; init; } = new();
+
+    public ScrubOptions Scrub { get; init; } = new();
+}
+
+/// <summary>A torrent was added (or was already there).</summary>
+public sealed record AddTorrentResult(string Name, string InfoHash, string Volume, bool AlreadyHeld, RegistrationReport? Registration);
+
+public abstract record NodeMessage;
+
+public sealed record AddTorrent(string Name, byte[] Bytes, Reply<AddTorrentResult> Reply) : NodeMessage;
+
+/// <summary>A volume actor reported a transition.</summary>
+public sealed record VolumeChanged(VolumeTransition Transition) : NodeMessage;
+
+internal sealed record HeldChanged(string Torrent, bool Held) : NodeMessage;
+
+/// <summary>
+/// The node's guardian: starts a replica actor per torrent held, registers new
+/// torrents with the catalogue and places them on a volume with room (or the one that already has their
+/// data), turns a failed volume's replicas Lost, and keeps the catalogue's "held" flag true to the replicas.
+/// It is the one writer of the catalogue while the node runs.
+/// </summary>
+public sealed class NodeGuardian(ActorSystem system, NodeSettings settings, INodeStore store, NodeView view) : Actor<NodeMessage>
+{
+    private readonly Dictionary<string, ActorRef<ReplicaMessage>> _replicas = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _failedVolumes = new(StringComparer.Ordinal);
+    private CatalogStore _catalog = null!;
+
+    protected internal override void PreStart()
+    {
+        _catalog = CatalogStore.Open(settings.CatalogPath);
+        Directory.CreateDirectory(settings.TorrentsDirectory);
+        var saved = store.LoadReplicas().ToDictionary(r => r.Torrent, StringComparer.Ordinal);
+        foreach (var file in Directory.EnumerateFiles(settings.TorrentsDirectory, "*.torrent").Order(StringComparer.Ordinal))
+        {
+            var name = Path.GetFileNameWithoutExtension(file);
+            try
+            {
+                var metainfo = MetainfoParser.Load(file);
+                var replica = saved.GetValueOrDefault(name);
+                var volume = replica is not null && settings.Volumes.Any(v => v.Id == replica.Volume) ? replica.Volume : Place(name, metainfo);
+                Hold(name, metainfo, volume, replica?.Volume == volume ? replica : null);
+            }
+            catch (Exception e) when (e is TorrentException or CatalogException or IOException)
+            {
+                Context.Logger.LogError(e, "cannot hold {Torrent} from {File}: {Message}", name, file, e.Message);
+            }
+        }
+    }
+
+    protected internal override void PostStop() => _catalog?.Dispose();
+
+    protected internal override void Receive(NodeMessage message)
+    {
+        switch (message)
+        {
+            case AddTorrent add:
+                try
+                {
+                    add.Reply.Send(Add(add.Name, add.Bytes));
+                }
+                catch (Exception e) when (e is TorrentException or CatalogException or IOException)
+                {
+                    add.Reply.Fail(e);
+                }
+
+                break;
+            case VolumeChanged { Transition: var t }:
+                store.Journal(null, t.Id, t.From.ToString(), t.To.ToString(), t.Reason, 0, t.At);
+                if (t.To == VolumeState.Failed && _failedVolumes.Add(t.Id))
+                {
+                    foreach (var torrent in view.Torrents.Where(h => h.Volume == t.Id))
+                    {
+                        _replicas[torrent.Name].Tell(new VolumeLost(t.Reason));
+                    }
+                }
+
+                break;
+            case HeldChanged held:
+                TorrentRegistration.SetHeld(_catalog, held.Torrent, held.Held);
+                break;
+        }
+    }
+
+    private AddTorrentResult Add(string name, byte[] bytes)
+    {
+        if (name.Length is 0 or > 100 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.') || name.StartsWith('.'))
+        {
+            throw new CatalogException($"torrent name \"{name}\" must be a LibGen torrent name such as r_1000, f_1000 or sm_00000000-00099999");
+        }
+
+        _ = TorrentRegistration.CollectionOf(name);
+        var metainfo = MetainfoParser.Parse(bytes);
+        if (view.Torrent(name) is { } existing)
+        {
+            return existing.Metainfo.InfoHash == metainfo.InfoHash
+                ? new AddTorrentResult(name, metainfo.InfoHash.ToString(), existing.Volume, AlreadyHeld: true, Registration: null)
+                : throw new CatalogException($"torrent {name} is already held with info-hash {existing.Metainfo.InfoHash}; this one has {metainfo.InfoHash}");
+        }
+
+        var volume = Place(name, metainfo);
+        var report = TorrentRegistration.Register(_catalog, name, metainfo);
+
+        // Written aside and renamed, so a crash never leaves half a .torrent for the next start to trip on.
+        var path = Path.Join(settings.TorrentsDirectory, name + ".torrent");
+        File.WriteAllBytes(path + ".partial", bytes);
+        File.Move(path + ".partial", path, overwrite: true);
+        Hold(name, metainfo, volume, saved: null);
+        return new AddTorrentResult(name, report.InfoHash, volume, AlreadyHeld: false, report);
+    }
+
+    /// <summary>The volume that already has the torrent's folder, else the working one with the most room.</summary>
+    private string Place(string name, TorrentMetainfo metainfo)
+    {
+        var working = settings.Volumes.Where(v => !_failedVolumes.Contains(v.Id)).ToList();
+        if (working.FirstOrDefault(v => Directory.Exists(Path.Join(v.Path, name))) is { } existing)
+        {
+            return existing.Id;
+        }
+
+        var best = working
+            .Select(v => (Volume: v, Room: Room(v)))
+            .Where(v => v.Room >= metainfo.TotalLength)
+            .OrderByDescending(v => v.Room)
+            .FirstOrDefault();
+        return best.Volume?.Id
+            ?? throw new IOException($"no working volume has room for {name} ({metainfo.TotalLength:N0} bytes); add a volume or raise a capacity cap");
+    }
+
+    private long Room(NodeVolume volume)
+    {
+        var free = VolumeProbe.Capacity(volume.Path).Free ?? 0;
+        if (volume.CapacityCap is not { } cap)
+        {
+            return free;
+        }
+
+        var used = view.Torrents.Where(t => t.Volume == volume.Id).Sum(t => t.Metainfo.TotalLength);
+        return Math.Min(free, cap - used);
+    }
+
+    private void Hold(string name, TorrentMetainfo metainfo, string volumeId, ReplicaStatus? saved)
+    {
+        var volume = settings.Volumes.First(v => v.Id == volumeId);
+        var held = new HeldTorrent(name, metainfo, volumeId, Path.Join(volume.Path, name));
+        view.Add(held);
+        var self = Context.Self;
+        var wasHeld = saved?.IsHeld;
+        var setup = new ReplicaSetup(name, metainfo, volumeId, held.SaveDirectory, store, settings.Scrub, Published, saved);
+        _replicas[name] = system.Spawn($"replica/{name}", () => new ReplicaActor(setup));
+
+        void Published(ReplicaStatus status)
+        {
+            view.Publish(status);
+            if (status.IsHeld != wasHeld)
+            {
+                wasHeld = status.IsHeld;
+                self.Tell(new HeldChanged(name, status.IsHeld));
+            }
+        }
+    }
+}

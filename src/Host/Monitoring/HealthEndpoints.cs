@@ -1,0 +1,42 @@
+using LibraryCluster.Actors.Node;
+using LibraryCluster.Actors.Volumes;
+using LibraryCluster.Host.Node;
+
+namespace LibraryCluster.Host.Monitoring;
+
+/// <summary>/healthz (the process answers), /readyz (store and volumes checked), /metrics (Prometheus text).</summary>
+public static class HealthEndpoints
+{
+    public static void MapHealthEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/healthz", () => Results.Text("ok\n")).WithSummary("Alive: the process answers.");
+        app.MapGet("/readyz", ReadyAsync).WithSummary("Ready: the node started, its store answers and at least one volume works.");
+        app.MapGet("/metrics", async (MirrorNode node, NodeMetrics metrics, CancellationToken ct) =>
+            Results.Text(metrics.Render(node, await node.GetVolumesAsync(ct).ConfigureAwait(false)), "text/plain; version=0.0.4; charset=utf-8")).ExcludeFromDescription();
+    }
+
+    private static async Task<IResult> ReadyAsync(NodeLifetime lifetime, MirrorNode node, CatalogReader catalog, CancellationToken cancellationToken)
+    {
+        var problems = new List<string>();
+        if (!lifetime.Started)
+        {
+            return Results.Text("starting\n", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
+        try
+        {
+            node.Store.Ping();
+            catalog.Read(s => s.CountRecords());
+        }
+        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException or Catalog.CatalogException)
+        {
+            problems.Add($"store: {e.Message}");
+        }
+
+        var volumes = await node.GetVolumesAsync(cancellationToken).ConfigureAwait(false);
+        problems.AddRange(volumes.Where(v => v.State != VolumeState.In).Select(v => $"volume {v.Id} {v.State}: {v.Reason}"));
+        var ready = problems.Count == 0 || (volumes.Any(v => v.State == VolumeState.In) && problems.All(p => p.StartsWith("volume", StringComparison.Ordinal)));
+        var text = (ready ? "ready" : "not ready") + (problems.Count > 0 ? ": " + string.Join("; ", problems) : string.Empty) + "\n";
+        return Results.Text(text, statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+    }
+}

@@ -1,0 +1,88 @@
+using LibraryCluster.Catalog.Import;
+using LibraryCluster.Catalog.Store;
+using LibraryCluster.Host.Configuration;
+using LibraryCluster.Samples;
+using LibraryCluster.Search.Sqlite;
+
+namespace LibraryCluster.Host.Node;
+
+/// <summary>
+/// --demo: makes an empty data directory a small working mirror. A sample collection is generated (about
+/// 3,000 books and 2,000 articles over a dozen torrents), its dumps imported into the catalogue, each
+/// torrent's data moved onto a volume (spread over the volumes), and the .torrent files dropped in the
+/// watch folder, where the node picks them up, registers them and adopts the data by verifying it.
+/// </summary>
+public static partial class DemoCollection
+{
+    public static readonly SampleOptions Sample = new()
+    {
+        OutputDirectory = string.Empty,
+        Books = 2500,
+        Fiction = 500,
+        Scimag = 2000,
+        Seed = 1,
+        SizeScale = 0.02,
+    };
+
+    /// <summary>Does the work if the data directory has no catalogue yet; otherwise leaves it alone.</summary>
+    public static async Task PrepareAsync(NodeOptions options, ILogger logger, CancellationToken cancellationToken)
+    {
+        if (File.Exists(options.CatalogPath))
+        {
+            LogAlreadyThere(logger, options.CatalogPath);
+            return;
+        }
+
+        var sampleDirectory = Path.Join(options.DataDirectory, "demo-sample");
+        LogGenerating(logger, sampleDirectory);
+        var manifest = await SampleGenerator.CreateAsync(Sample with { OutputDirectory = sampleDirectory }, cancellationToken: cancellationToken).ConfigureAwait(false);
+
+        // Imported under a temporary name and renamed, so a killed demo start begins again from scratch.
+        var partial = options.CatalogPath + ".partial";
+        File.Delete(partial);
+        using (var store = CatalogStore.Open(partial))
+        {
+            SqliteSearchIndex.Install(store);
+            foreach (var dump in new[] { "libgen.sql", "fiction.sql", "scimag.sql" })
+            {
+                await CatalogImporter.ImportAsync(store, Path.Join(sampleDirectory, "dumps", dump), new ImportOptions(), null, cancellationToken).ConfigureAwait(false);
+            }
+
+            LogImported(logger, store.CountRecords());
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        File.Move(partial, options.CatalogPath);
+
+        var volumes = options.EffectiveVolumes;
+        var watch = options.EffectiveWatchDirectory;
+        Directory.CreateDirectory(watch);
+        var i = 0;
+        foreach (var torrent in manifest.Torrents)
+        {
+            var volume = volumes[i++ % volumes.Count];
+            Directory.CreateDirectory(volume.Path);
+            var target = Path.Join(volume.Path, torrent.Name);
+            if (!Directory.Exists(target))
+            {
+                Directory.Move(Path.Join(sampleDirectory, "data", torrent.Name), target);
+            }
+
+            File.Copy(Path.Join(sampleDirectory, "torrents", torrent.Name + ".torrent"), Path.Join(watch, torrent.Name + ".torrent"), overwrite: true);
+        }
+
+        LogPlaced(logger, manifest.Torrents.Count, manifest.DataBytes, volumes.Count);
+    }
+
+    [LoggerMessage(2001, LogLevel.Information, "demo: {Catalog} exists, the data directory is left as it is")]
+    private static partial void LogAlreadyThere(ILogger logger, string catalog);
+
+    [LoggerMessage(2002, LogLevel.Information, "demo: generating a sample collection in {Directory}")]
+    private static partial void LogGenerating(ILogger logger, string directory);
+
+    [LoggerMessage(2003, LogLevel.Information, "demo: catalogue has {Records} records")]
+    private static partial void LogImported(ILogger logger, long records);
+
+    [LoggerMessage(2004, LogLevel.Information, "demo: {Torrents} torrents ({Bytes} bytes) put on {Volumes} volumes and dropped in the watch folder")]
+    private static partial void LogPlaced(ILogger logger, int torrents, long bytes, int volumes);
+}

@@ -1,0 +1,108 @@
+using LibraryCluster.Actors.Node;
+using LibraryCluster.Actors.Replicas;
+using LibraryCluster.Actors.Volumes;
+using LibraryCluster.Host.Api;
+using LibraryCluster.Host.Configuration;
+using LibraryCluster.Host.Monitoring;
+using LibraryCluster.Host.Node;
+using LibraryCluster.Host.Serving;
+using LibraryCluster.Host.Web;
+using LibraryCluster.Search;
+using LibraryCluster.Search.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace LibraryCluster.Host;
+
+/// <summary>Builds the node's web application: configuration, services, endpoints. Program runs it; tests start it on a loopback port.</summary>
+public static class NodeApplication
+{
+    /// <summary>Short switches for the settings people pass most.</summary>
+    private static readonly Dictionary<string, string> Switches = new(StringComparer.Ordinal)
+    {
+        ["--data-dir"] = "Node:DataDirectory",
+        ["--admin-token"] = "Node:AdminToken",
+        ["--demo"] = "Node:Demo",
+    };
+
+    public static WebApplication Create(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = FlagsWithValues(args), ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddCommandLine(FlagsWithValues(args), Switches);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+            kestrel.Limits.MaxRequestLineSize = 8 * 1024;
+            kestrel.Limits.MaxRequestBodySize = ApiEndpoints.MaxTorrentUpload + 1;
+        });
+
+        var services = builder.Services;
+        services.AddOptions<NodeOptions>().Bind(builder.Configuration.GetSection(NodeOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<NodeOptions>, NodeOptionsValidator>();
+        services.AddSingleton(provider => CreateNode(provider.GetRequiredService<IOptions<NodeOptions>>().Value, provider.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<NodeLifetime>();
+        services.AddHostedService(provider => provider.GetRequiredService<NodeLifetime>());
+        services.AddHostedService<TorrentWatcher>();
+        services.AddSingleton(provider => new CatalogReader(provider.GetRequiredService<IOptions<NodeOptions>>().Value.CatalogPath));
+        services.AddSingleton<ICatalogSearch>(provider => new SqliteCatalogSearch(provider.GetRequiredService<IOptions<NodeOptions>>().Value.CatalogPath));
+        services.AddSingleton<NodeMetrics>();
+        services.AddSingleton<AdminAuth>();
+        services.AddOpenApi();
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+
+        var app = builder.Build();
+        app.Use(async (context, next) =>
+        {
+            context.Response.Headers.XContentTypeOptions = "nosniff";
+            await next(context).ConfigureAwait(false);
+            context.RequestServices.GetRequiredService<NodeMetrics>().Record(context.Response.StatusCode, context.Response.ContentLength);
+        });
+        app.MapOpenApi();
+        app.MapGet("/site.css", () => Results.Text(Stylesheet.Value, "text/css; charset=utf-8")).ExcludeFromDescription();
+        app.MapWebEndpoints();
+        app.MapFileEndpoints();
+        app.MapApiEndpoints();
+        app.MapHealthEndpoints();
+        return app;
+    }
+
+    private static MirrorNode CreateNode(NodeOptions options, ILoggerFactory loggers)
+    {
+        var settings = new NodeSettings
+        {
+            Volumes = [.. options.EffectiveVolumes.Select(v => new NodeVolume(v.Id, Path.GetFullPath(v.Path), v.CapacityGigabytes is { } gb ? (long)(gb * 1e9) : null))],
+            TorrentsDirectory = options.TorrentsDirectory,
+            CatalogPath = options.CatalogPath,
+            VolumeOptions = new VolumeOptions { ProbeInterval = options.VolumeProbeInterval },
+            Scrub = new ScrubOptions
+            {
+                Interval = options.ScrubInterval,
+                BytesPerSecond = options.ScrubMegabytesPerSecond > 0 ? (long)(options.ScrubMegabytesPerSecond * 1e6) : null,
+            },
+        };
+        Directory.CreateDirectory(options.DataDirectory);
+        return new MirrorNode(settings, new SqliteNodeStore(options.NodeStorePath), loggers);
+    }
+
+    /// <summary>"--demo" alone means "--demo true", as the configuration reader wants a value after every switch.</summary>
+    private static string[] FlagsWithValues(string[] args)
+    {
+        var result = new List<string>(args.Length + 1);
+        for (var i = 0; i < args.Length; i++)
+        {
+            result.Add(args[i]);
+            if (args[i] == "--demo" && (i + 1 == args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal)))
+            {
+                result.Add("true");
+            }
+        }
+
+        return [.. result];
+    }
+
+    private static readonly Lazy<string> Stylesheet = new(() =>
+    {
+        using var stream = typeof(NodeApplication).Assembly.GetManifestResourceStream("LibraryCluster.Host.site.css")!;
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    });
+}

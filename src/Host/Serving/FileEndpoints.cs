@@ -1,0 +1,110 @@
+using System.IO.Compression;
+using LibraryCluster.Actors.Node;
+using LibraryCluster.Catalog.Records;
+using LibraryCluster.Host.Monitoring;
+using LibraryCluster.Host.Node;
+using LibraryCluster.Host.Web;
+using Microsoft.AspNetCore.StaticFiles;
+using Microsoft.Net.Http.Headers;
+
+namespace LibraryCluster.Host.Serving;
+
+/// <summary>
+/// Downloads: a book by MD5, an article by DOI (or its MD5), streamed from a replica whose last check found
+/// that file intact. Range, ETag (the MD5), Last-Modified and a readable file name; never a file that failed
+/// verification, and a clear answer, not an error, when the file is not held here.
+/// </summary>
+public static class FileEndpoints
+{
+    private static readonly FileExtensionContentTypeProvider ContentTypes = new();
+
+    public static void MapFileEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapMethods("/files/{md5}", [HttpMethods.Get, HttpMethods.Head], ByMd5).ExcludeFromDescription();
+        app.MapMethods("/files/doi/{**doi}", [HttpMethods.Get, HttpMethods.Head], ByDoi).ExcludeFromDescription();
+    }
+
+    private static IResult ByMd5(string md5, HttpContext context, CatalogReader catalog, MirrorNode node, NodeMetrics metrics)
+    {
+        if (!Md5.IsValid(md5))
+        {
+            return Answers.BadRequest(context, $"\"{Html.Shorten(md5)}\" is not an MD5: expected 32 hexadecimal digits");
+        }
+
+        var record = catalog.FindByMd5(md5.ToLowerInvariant());
+        return record is null
+            ? Answers.NotFound(context, "Not in the catalogue", $"No book or article with MD5 {md5.ToLowerInvariant()} is in this mirror's catalogue.")
+            : Serve(record, context, node, metrics);
+    }
+
+    private static IResult ByDoi(string doi, HttpContext context, CatalogReader catalog, MirrorNode node, NodeMetrics metrics)
+    {
+        if (doi.Length is 0 or > 300 || !doi.StartsWith("10.", StringComparison.Ordinal) || doi.Any(char.IsControl))
+        {
+            return Answers.BadRequest(context, $"\"{Html.Shorten(doi)}\" is not a DOI: expected 10.<registrant>/<suffix>, at most 300 characters");
+        }
+
+        var record = catalog.FindByDoi(doi);
+        return record is null
+            ? Answers.NotFound(context, "Not in the catalogue", $"No article with DOI {doi} is in this mirror's catalogue.")
+            : Serve(record, context, node, metrics);
+    }
+
+    private static IResult Serve(CatalogRecord record, HttpContext context, MirrorNode node, NodeMetrics metrics)
+    {
+        var name = record.Md5 ?? record.Doi;
+        if (record.Torrent is null || record.PathInTorrent is null)
+        {
+            return Answers.NotFound(context, "Not mirrored", $"{name} is in the catalogue, but no torrent holds its file, so no mirror can serve it.");
+        }
+
+        if (node.FindServable(record.Torrent, record.PathInTorrent) is not { } file)
+        {
+            var state = node.View.Replica(record.Torrent)?.State.ToString().ToLowerInvariant() ?? "not held";
+            return Answers.NotFound(context, "Not held here", $"{name} is in torrent {record.Torrent}, which this mirror does not hold intact ({state}). Try another mirror, or fetch the torrent.");
+        }
+
+        var info = new FileInfo(file.Path);
+        if (!info.Exists || info.Length != file.Length)
+        {
+            // The data changed under us since it verified: withhold it and have the replica check again.
+            node.ReportReadError(record.Torrent, $"{file.Path} is {(info.Exists ? $"{info.Length:N0}" : "no longer there, not")} bytes, {file.Length:N0} expected");
+            return Answers.Problem(context, StatusCodes.Status503ServiceUnavailable, "Being checked", $"{name}'s copy here is being checked again; try again later or use another mirror.");
+        }
+
+        metrics.Downloads.Increment();
+        var lastModified = record.TimeAdded is { } added ? new DateTimeOffset(added, TimeSpan.Zero) : info.LastWriteTimeUtc;
+        var downloadName = DownloadName.For(record);
+        var contentType = ContentTypes.TryGetContentType(downloadName, out var type) ? type : "application/octet-stream";
+        var etag = record.Md5 is { } md5 ? new EntityTagHeaderValue($"\"{md5}\"") : null;
+
+        if (record.ZipEntry is { } entryName)
+        {
+            return ServeZipEntry(file.Path, entryName, downloadName, contentType, lastModified, etag, context);
+        }
+
+        return Results.File(file.Path, contentType, downloadName, lastModified, etag, enableRangeProcessing: true);
+    }
+
+    /// <summary>An article straight out of its zip, without extracting it.</summary>
+    private static IResult ServeZipEntry(string zipPath, string entryName, string downloadName, string contentType, DateTimeOffset lastModified, EntityTagHeaderValue? etag, HttpContext context)
+    {
+        var zip = ZipFile.OpenRead(zipPath);
+        var entry = zip.GetEntry(entryName);
+        if (entry is null)
+        {
+            zip.Dispose();
+            return Answers.NotFound(context, "Not in its zip", $"{Path.GetFileName(zipPath)} holds no entry {entryName}; the catalogue and the torrent disagree.");
+        }
+
+        context.Response.RegisterForDispose(zip);
+        context.Response.ContentLength = entry.Length;
+        return Results.Stream(entry.Open(), contentType, downloadName, lastModified, etag);
+    }
+}
+
+/// <summary>The one place that says what an MD5 looks like.</summary>
+public static class Md5
+{
+    public static bool IsValid(string? text) => text is { Length: 32 } && text.All(char.IsAsciiHexDigit);
+}
