@@ -25,7 +25,7 @@ public static partial class DemoCollection
     };
 
     /// <summary>Does the work if the data directory has no catalogue yet; otherwise leaves it alone.</summary>
-    public static async Task PrepareAsync(NodeOptions options, ILogger logger, CancellationToken cancellationToken)
+    public static async Task PrepareAsync(NodeOptions options, ILogger logger, CancellationToken cancellationToken, SampleOptions? sample = null)
     {
         if (File.Exists(options.CatalogPath))
         {
@@ -35,7 +35,7 @@ public static partial class DemoCollection
 
         var sampleDirectory = Path.Join(options.DataDirectory, "demo-sample");
         LogGenerating(logger, sampleDirectory);
-        var manifest = await SampleGenerator.CreateAsync(Sample with { OutputDirectory = sampleDirectory }, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var manifest = await SampleGenerator.CreateAsync((sample ?? Sample) with { OutputDirectory = sampleDirectory }, cancellationToken: cancellationToken).ConfigureAwait(false);
 
         // Imported under a temporary name and renamed, so a killed demo start begins again from scratch.
         var partial = options.CatalogPath + ".partial";

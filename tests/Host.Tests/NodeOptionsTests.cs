@@ -1,0 +1,71 @@
+using LibraryCluster.Host.Configuration;
+using LibraryCluster.Testing;
+using Microsoft.Extensions.Options;
+
+namespace LibraryCluster.Host.Tests;
+
+public sealed class NodeOptionsTests
+{
+    private static IEnumerable<string> Problems(NodeOptions options) =>
+        new NodeOptionsValidator().Validate(null, options).Failures ?? [];
+
+    [Fact]
+    public void No_configuration_at_all_is_valid_and_gives_one_volume_under_the_data_directory()
+    {
+        var options = new NodeOptions();
+
+        Assert.Empty(Problems(options));
+        var volume = Assert.Single(options.EffectiveVolumes);
+        Assert.Equal(Path.Join("data", "volumes", "default"), volume.Path);
+        Assert.Equal(2, new NodeOptions { Demo = true }.EffectiveVolumes.Count);
+    }
+
+    [Fact]
+    public void Each_bad_setting_is_named()
+    {
+        var options = new NodeOptions
+        {
+            AdminToken = "short",
+            ScrubInterval = TimeSpan.FromSeconds(5),
+            ScrubMegabytesPerSecond = -1,
+            Collections = ["x_"],
+            Volumes =
+            [
+                new VolumeSettings { Id = "a", Path = "/srv/a" },
+                new VolumeSettings { Id = "a", Path = "/srv/b", CapacityGigabytes = 0 },
+                new VolumeSettings { Id = "../c", Path = "" },
+            ],
+        };
+
+        var problems = string.Join("\n", Problems(options));
+
+        Assert.Contains("Node:AdminToken (--admin-token)", problems, StringComparison.Ordinal);
+        Assert.Contains("Node:ScrubInterval", problems, StringComparison.Ordinal);
+        Assert.Contains("Node:ScrubMegabytesPerSecond", problems, StringComparison.Ordinal);
+        Assert.Contains("Node:Collections \"x_\"", problems, StringComparison.Ordinal);
+        Assert.Contains("Node:Volumes:1:Id \"a\" is used by another volume", problems, StringComparison.Ordinal);
+        Assert.Contains("Node:Volumes:1:CapacityGigabytes", problems, StringComparison.Ordinal);
+        Assert.Contains("Node:Volumes:2:Id", problems, StringComparison.Ordinal);
+        Assert.Contains("Node:Volumes:2:Path is empty", problems, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_node_with_a_bad_setting_does_not_start()
+    {
+        using var temp = new TempDirectory();
+        await using var app = NodeApplication.Create(["--urls", "http://127.0.0.1:0", "--data-dir", temp.Path, "--Node:Volumes:0:Id=a", "--Node:Volumes:0:Path=", "--Logging:LogLevel:Default=None"]);
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+
+        Assert.Contains("Node:Volumes:0:Path is empty", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Collections_and_torrents_limit_what_a_node_accepts()
+    {
+        var options = new NodeOptions { Collections = ["r_", "sm_"], Torrents = [] };
+        Assert.True(options.Accepts("r_1000"));
+        Assert.False(options.Accepts("f_1000"));
+        Assert.False(new NodeOptions { Torrents = ["r_1000"] }.Accepts("r_2000"));
+    }
+}
