@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
-# The main job today: make a sample LibGen collection (dumps, torrents, data), verify every torrent
-# against its data, import the dumps into a searchable catalogue, register the torrents (marking
-# them held when their data verifies), and search it. Usage: scripts/demo.sh [OUT_DIR]
+# The main job: run a mirror node. On first start it fills ./mirror with a generated sample collection
+# (about 3,000 books and 2,000 articles over five torrents, on two volumes), imports the catalogue,
+# adopts the data by verifying it, and prints the address to open. Later starts reuse ./mirror.
+# Usage: scripts/demo.sh [DATA_DIR]     (URL=http://127.0.0.1:8080 by default; Ctrl+C stops the node)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-out=${1:-sample}
+dir=${1:-mirror}
+url=${URL:-http://127.0.0.1:8080}
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-dotnet build src/Cli --nologo -v quiet -c Release >/dev/null
-cli="dotnet src/Cli/bin/Release/net10.0/libcluster.dll"
-$cli sample create --out "$out" --books 1500 --fiction 300 --scimag 2500 --seed 1 --size-scale 0.02
-$cli sample verify --dir "$out"
-rm -f "$out/catalog.db" "$out/catalog.db-wal" "$out/catalog.db-shm"
-$cli catalog import "$out"/dumps/libgen.sql "$out"/dumps/fiction.sql "$out"/dumps/scimag.sql --db "$out/catalog.db" || [ $? -eq 4 ]
-$cli catalog register "$out"/torrents/*.torrent --db "$out/catalog.db" --data-root "$out/data"
-$cli search "introduction" --db "$out/catalog.db" --limit 5
+mkdir -p "$dir"
+
+# The dashboard's admin token: made once, kept beside the data.
+if [ ! -s "$dir/admin-token" ]; then
+  head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$dir/admin-token"
+fi
+echo "admin token for $url/admin is in $dir/admin-token"
+exec dotnet run --project src/Host -c Release -- --urls "$url" --data-dir "$dir" --admin-token "$(cat "$dir/admin-token")" --demo

@@ -5,9 +5,10 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-# Real tools the Integration tests drive (Debian packages); installed once.
+# Real tools the Integration and Browser tests drive (Debian packages); installed once.
 need=()
 command -v mktorrent >/dev/null 2>&1 || need+=(mktorrent)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing ${need[*]} (Debian packages the integration tests use)"
   export DEBIAN_FRONTEND=noninteractive

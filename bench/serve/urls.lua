@@ -13,6 +13,8 @@ function setup(thread)
 end
 
 local i = 0
+local range = os.getenv("WRK_RANGE")  -- e.g. "bytes=0-0": everything but the transfer (wrk cannot do HEAD)
+local headers = range and { Range = range } or nil
 function init(args)
   local threads = tonumber(os.getenv("WRK_THREADS") or "1")
   i = math.floor((thread_index or 0) * #paths / threads)
@@ -20,7 +22,7 @@ end
 
 function request()
   i = i % #paths + 1
-  return wrk.format("GET", paths[i])
+  return wrk.format("GET", paths[i], headers)
 end
 
 function done(summary, latency, requests)

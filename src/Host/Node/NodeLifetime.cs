@@ -2,6 +2,8 @@ using LibraryCluster.Actors.Node;
 using LibraryCluster.Catalog.Store;
 using LibraryCluster.Host.Configuration;
 using LibraryCluster.Search.Sqlite;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 
 namespace LibraryCluster.Host.Node;
@@ -10,7 +12,12 @@ namespace LibraryCluster.Host.Node;
 /// Brings the node up before the server listens: data directory, demo collection if asked, catalogue,
 /// then the mirror node's actors. Stops them when the host stops.
 /// </summary>
-public sealed partial class NodeLifetime(IOptions<NodeOptions> options, MirrorNode node, ILogger<NodeLifetime> logger) : IHostedService
+public sealed partial class NodeLifetime(
+    IOptions<NodeOptions> options,
+    MirrorNode node,
+    IServer server,
+    IHostApplicationLifetime application,
+    ILogger<NodeLifetime> logger) : IHostedService
 {
     public bool Started { get; private set; }
 
@@ -31,10 +38,20 @@ public sealed partial class NodeLifetime(IOptions<NodeOptions> options, MirrorNo
 
         node.Start();
         Started = true;
+        application.ApplicationStarted.Register(() =>
+        {
+            foreach (var address in server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [])
+            {
+                LogOpen(logger, address);
+            }
+        });
         LogStarted(logger, Path.GetFullPath(settings.DataDirectory), settings.EffectiveVolumes.Count, node.View.Torrents.Count());
     }
 
     public async Task StopAsync(CancellationToken cancellationToken) => await node.DisposeAsync().ConfigureAwait(false);
+
+    [LoggerMessage(2011, LogLevel.Information, "LibraryCluster is up: open {Address}/ to search, {Address}/admin for the dashboard")]
+    private static partial void LogOpen(ILogger logger, string address);
 
     [LoggerMessage(2010, LogLevel.Information, "node started: data directory {DataDirectory}, {Volumes} volumes, {Torrents} torrents on record")]
     private static partial void LogStarted(ILogger logger, string dataDirectory, int volumes, int torrents);
