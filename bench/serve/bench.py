@@ -296,7 +296,7 @@ def make_report(args, lists, results, nginx_version):
     ]
     for name in results:
         l = lists[name]
-        lines += [f"{name}: {l['records']} files, {l['bytes'] / 1e6:.0f} MB, sizes {l['min'] / 1e3:,.0f} / {l['median'] / 1e3:,.0f} / {l['max'] / 1e3:,.0f} KB (min / median / max)", ""]
+        lines += [f"{name}: {l['records']} files, {l['bytes'] / 1e6:.0f} MB, sizes {l['min'] / 1e3:,.1f} / {l['median'] / 1e3:,.1f} / {l['max'] / 1e3:,.1f} KB (min / median / max)", ""]
     lines += ["| files | clients | server | MB/s | req/s | p50 ms | p99 ms | errors | server CPU s/GB | MB/s vs nginx | p99 vs nginx |",
               "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for name, cells in results.items():

@@ -80,8 +80,12 @@ public class NodeFixture : IAsyncLifetime
         var expected = Manifest.Torrents.Count - 1;
         await Eventually.UntilAsync(
             () => Admin.GetFromJsonAsync<JsonElement>("/api/admin/torrents"),
-            torrents => torrents.GetArrayLength() == expected && torrents.EnumerateArray().All(t => t.GetProperty("replica").GetProperty("state").GetString() == "Healthy"));
+            torrents => torrents.GetArrayLength() == expected && torrents.EnumerateArray().All(t => ReplicaState(t) == "Healthy"));
     }
+
+    /// <summary>A torrent's replica state from /api/admin/torrents, or null while its actor is starting.</summary>
+    public static string? ReplicaState(JsonElement torrent) =>
+        torrent.GetProperty("replica") is { ValueKind: JsonValueKind.Object } replica ? replica.GetProperty("state").GetString() : null;
 
     public async Task DisposeAsync()
     {

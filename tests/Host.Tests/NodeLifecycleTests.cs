@@ -33,7 +33,7 @@ public sealed class NodeLifecycleTests(FastProbeNodeFixture node) : IClassFixtur
         Assert.Equal("b", result.GetProperty("volume").GetString());
         await Eventually.UntilAsync(
             () => node.Admin.GetFromJsonAsync<JsonElement>("/api/admin/torrents"),
-            list => list.EnumerateArray().Any(t => t.GetProperty("name").GetString() == NodeFixture.NotHeldTorrent && t.GetProperty("replica").GetProperty("state").GetString() == "Healthy"));
+            list => list.EnumerateArray().Any(t => t.GetProperty("name").GetString() == NodeFixture.NotHeldTorrent && NodeFixture.ReplicaState(t) == "Healthy"));
 
         var book = node.NotHeldBook;
         var downloaded = await node.Client.GetByteArrayAsync($"/files/{book.Md5}");
@@ -57,7 +57,7 @@ public sealed class NodeLifecycleTests(FastProbeNodeFixture node) : IClassFixtur
         Assert.Contains("vanished", volumes.EnumerateArray().First(v => v.GetProperty("id").GetString() == "a").GetProperty("reason").GetString(), StringComparison.Ordinal);
         foreach (var name in onA)
         {
-            await Eventually.UntilAsync(() => TorrentAsync(name), t => t.GetProperty("replica").GetProperty("state").GetString() == "Lost");
+            await Eventually.UntilAsync(() => TorrentAsync(name), t => NodeFixture.ReplicaState(t) == "Lost");
         }
 
         using var download = await node.Client.GetAsync($"/files/{book.Md5}");
