@@ -46,6 +46,8 @@ def main():
     parser.add_argument("--node-env", action="append", default=[], metavar="KEY=VALUE")
     parser.add_argument("--only", default="", help="comma-separated subset of the variants")
     args = parser.parse_args()
+    subprocess.run(["dotnet", "publish", os.path.join(ROOT, "bench/serve/Probe"), "-c", "Release", "-o", os.path.dirname(PROBE[1]), "--nologo", "-v", "quiet"],
+                   check=True, capture_output=True)
     env = dict(kv.split("=", 1) for kv in args.node_env)
     work = os.path.abspath(args.work)
     s = args.set
