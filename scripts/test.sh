@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite on a fresh machine: installs what the tests need, builds, tests,
-# and ends with one line "N passed, N failed, N skipped" summed over every test project.
+# and ends with one line "N passed, N failed" summed over every test project (skipped tests are
+# counted on the line before it).
 # Extra arguments go to `dotnet test`, e.g.  scripts/test.sh --filter "Category!=Integration"
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -29,5 +30,6 @@ rm -f "$log"
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   echo "dotnet test exited with $status before reporting failures (a build error?); $projects test projects reported" >&2
 fi
-echo "$passed passed, $failed failed, $skipped skipped"
+echo "$skipped skipped"
+echo "$passed passed, $failed failed"
 [ "$status" -eq 0 ] && [ "$failed" -eq 0 ]

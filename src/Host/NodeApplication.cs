@@ -32,7 +32,7 @@ public static class NodeApplication
         {
             kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
             kestrel.Limits.MaxRequestLineSize = 8 * 1024;
-            kestrel.Limits.MaxRequestBodySize = ApiEndpoints.MaxTorrentUpload + 1;
+            kestrel.Limits.MaxRequestBodySize = ApiEndpoints.MaxTorrentUpload;
         });
 
         var services = builder.Services;
@@ -54,7 +54,7 @@ public static class NodeApplication
         {
             context.Response.Headers.XContentTypeOptions = "nosniff";
             await next(context).ConfigureAwait(false);
-            context.RequestServices.GetRequiredService<NodeMetrics>().Record(context.Response.StatusCode, context.Response.ContentLength);
+            context.RequestServices.GetRequiredService<NodeMetrics>().Record(context.Response.StatusCode, HttpMethods.IsHead(context.Request.Method) ? null : context.Response.ContentLength);
         });
         app.MapOpenApi();
         app.MapGet("/site.css", () => Results.Text(Stylesheet.Value, "text/css; charset=utf-8")).ExcludeFromDescription();

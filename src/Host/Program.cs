@@ -2,6 +2,28 @@ using LibraryCluster.Host;
 using Microsoft.Extensions.Options;
 
 // The mirror node. dotnet run --project src/Host -- --urls URL --data-dir DIR [--admin-token T] [--demo]
+const string Usage = """
+    LibraryCluster mirror node
+
+    Usage: LibraryCluster.Host [--urls URL] [--data-dir DIR] [--admin-token TOKEN] [--demo] [--Node:Setting=value ...]
+
+      --urls URL            where to listen (default http://localhost:5000); several separated by ';'
+      --data-dir DIR        catalogue, node store, torrents, watch folder and default volume (default ./data)
+      --admin-token TOKEN   enables /api/admin and the /admin dashboard (at least 16 characters)
+      --demo                fill an empty data directory with a generated sample collection and import it
+      --Node:Setting=value  any other setting, e.g. --Node:Volumes:0:Id=a --Node:Volumes:0:Path=/srv/a
+                            --Node:ScrubInterval=7.00:00:00 --Node:ScrubMegabytesPerSecond=50
+
+    Settings also come from appsettings.json beside the binary and from the environment (Node__DataDirectory).
+    Bad settings stop the node with every problem named (exit code 2). See docs/node.md.
+    """;
+
+if (args.Any(a => a is "--help" or "-h" or "-?"))
+{
+    Console.WriteLine(Usage);
+    return 0;
+}
+
 try
 {
     var app = NodeApplication.Create(args);

@@ -97,7 +97,6 @@ public class NodeFixture : IAsyncLifetime
             await _app.DisposeAsync();
         }
 
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Temp.Dispose();
         GC.SuppressFinalize(this);
     }

@@ -75,23 +75,23 @@ public sealed class MirrorNode : IAsyncDisposable
     }
 
     /// <summary>Serving found the data not as verified: the replica checks it again and withholds it meanwhile.</summary>
-    public void ReportReadError(string torrent, string detail)
-    {
-        if (_system.Find<ReplicaMessage>($"replica/{torrent}") is { } replica)
-        {
-            replica.Tell(new ReplicaReadError(detail));
-        }
-    }
+    public void ReportReadError(string torrent, string detail) => Tell(torrent, new ReplicaReadError(detail));
 
     /// <summary>Asks a replica to verify its data now (operators; tests).</summary>
-    public bool Verify(string torrent, string reason) =>
-        _system.Find<ReplicaMessage>($"replica/{torrent}") is { } replica && replica.Tell(new VerifyReplica(reason));
+    public bool Verify(string torrent, string reason) => Tell(torrent, new VerifyReplica(reason));
 
     /// <summary>Asks a replica to scrub now rather than when its schedule says.</summary>
-    public bool Scrub(string torrent) =>
-        _system.Find<ReplicaMessage>($"replica/{torrent}") is { } replica && replica.Tell(new ScrubReplica());
+    public bool Scrub(string torrent) => Tell(torrent, new ScrubReplica());
 
-    public async ValueTask DisposeAsync() => await _system.ShutdownAsync().ConfigureAwait(false);
+    private bool Tell(string torrent, ReplicaMessage message) =>
+        _system.Find<ReplicaMessage>(ReplicaActor.ActorName(torrent)) is { } replica && replica.Tell(message);
+
+    /// <summary>Stops every actor, then closes the store, which the node owns (safe to call twice).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _system.ShutdownAsync().ConfigureAwait(false);
+        (Store as IDisposable)?.Dispose();
+    }
 
     private ActorRef<NodeMessage> Guardian => _guardian ?? throw new InvalidOperationException("the node is not started");
 }

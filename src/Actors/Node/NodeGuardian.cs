@@ -47,7 +47,6 @@ internal sealed record HeldChanged(string Torrent, bool Held) : NodeMessage;
 /// </summary>
 public sealed class NodeGuardian(ActorSystem system, NodeSettings settings, INodeStore store, NodeView view) : Actor<NodeMessage>
 {
-    private readonly Dictionary<string, ActorRef<ReplicaMessage>> _replicas = new(StringComparer.Ordinal);
     private readonly HashSet<string> _failedVolumes = new(StringComparer.Ordinal);
     private CatalogStore _catalog = null!;
 
@@ -96,7 +95,7 @@ public sealed class NodeGuardian(ActorSystem system, NodeSettings settings, INod
                 {
                     foreach (var torrent in view.Torrents.Where(h => h.Volume == t.Id))
                     {
-                        _replicas[torrent.Name].Tell(new VolumeLost(t.Reason));
+                        system.Find<ReplicaMessage>(ReplicaActor.ActorName(torrent.Name))?.Tell(new VolumeLost(t.Reason));
                     }
                 }
 
@@ -172,7 +171,7 @@ public sealed class NodeGuardian(ActorSystem system, NodeSettings settings, INod
         var self = Context.Self;
         var wasHeld = saved?.IsHeld;
         var setup = new ReplicaSetup(name, metainfo, volumeId, held.SaveDirectory, store, settings.Scrub, Published, saved);
-        _replicas[name] = system.Spawn($"replica/{name}", () => new ReplicaActor(setup));
+        system.Spawn(ReplicaActor.ActorName(name), () => new ReplicaActor(setup));
 
         void Published(ReplicaStatus status)
         {

@@ -58,6 +58,9 @@ public sealed class ReplicaActor(ReplicaSetup setup) : Actor<ReplicaMessage>
 {
     private const string ScrubTimer = "scrub";
 
+    /// <summary>The actor's name in the system, so that anyone can find a torrent's replica.</summary>
+    public static string ActorName(string torrent) => $"replica/{torrent}";
+
     private ReplicaStatus _status = null!;
     private CancellationTokenSource? _running;
 

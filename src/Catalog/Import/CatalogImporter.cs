@@ -186,7 +186,7 @@ public static class CatalogImporter
 
     private static Func<CatalogWriter, RecordChange>? Description(Collection collection, DumpRow row, ColumnMap c, string md5Column, string descriptionColumn)
     {
-        if (LibgenRowMapper.Md5(c.Text(row, md5Column)) is not { } md5)
+        if (Records.Md5.Normalize(c.Text(row, md5Column)) is not { } md5)
         {
             return null;
         }
@@ -197,7 +197,7 @@ public static class CatalogImporter
 
     private static Func<CatalogWriter, RecordChange>? Hashes(Collection collection, DumpRow row, ColumnMap c)
     {
-        if (LibgenRowMapper.Md5(c.Text(row, "md5")) is not { } md5)
+        if (Records.Md5.Normalize(c.Text(row, "md5")) is not { } md5)
         {
             return null;
         }

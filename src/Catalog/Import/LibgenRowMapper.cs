@@ -55,7 +55,7 @@ internal static class LibgenRowMapper
         {
             Collection = collection,
             Id = id,
-            Md5 = Md5(c.Text(row, "MD5")),
+            Md5 = Records.Md5.Normalize(c.Text(row, "MD5")),
             Title = c.Text(row, "Title"),
             Author = c.Text(row, "Author"),
             Series = c.Text(row, "Series"),
@@ -66,7 +66,7 @@ internal static class LibgenRowMapper
             Extension = c.Text(row, "Extension").ToLowerInvariant(),
             Filesize = c.Number(row, "Filesize") ?? 0,
             Visible = c.Text(row, "Visible").ToLowerInvariant(),
-            Generic = Md5(c.Text(row, "Generic")),
+            Generic = Records.Md5.Normalize(c.Text(row, "Generic")),
             Locator = c.Optional(row, "Locator"),
             TimeAdded = c.Time(row, "TimeAdded"),
             TimeLastModified = c.Time(row, "TimeLastModified"),
@@ -99,7 +99,7 @@ internal static class LibgenRowMapper
         {
             Collection = Collection.Scimag,
             Id = id,
-            Md5 = Md5(c.Text(row, "MD5")),
+            Md5 = Records.Md5.Normalize(c.Text(row, "MD5")),
             Title = c.Text(row, "Title"),
             Author = c.Text(row, "Author"),
             Year = c.Text(row, "Year"),
@@ -117,10 +117,6 @@ internal static class LibgenRowMapper
             ZipEntry = entry,
         };
     }
-
-    /// <summary>A lowercase MD5, or null when the value is not 32 hex digits.</summary>
-    public static string? Md5(string value) =>
-        value.Length == 32 && value.All(char.IsAsciiHexDigit) ? value.ToLowerInvariant() : null;
 
     public static string? Doi(string value) => value.Length > 0 ? value.ToLowerInvariant() : null;
 

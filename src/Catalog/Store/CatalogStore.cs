@@ -113,12 +113,21 @@ public sealed partial class CatalogStore : IDisposable
     public long CountRecords() => Scalar<long>("SELECT count(*) FROM records");
 
     /// <summary>Records with this MD5 (any collection), or with this DOI.</summary>
-    public IReadOnlyList<CatalogRecord> FindByMd5OrDoi(string md5OrDoi)
+    public IReadOnlyList<CatalogRecord> FindByMd5OrDoi(string md5OrDoi) => FindBy("md5 = $v OR doi = $v", md5OrDoi, "key");
+
+    /// <summary>Records with this MD5 (a file can be in more than one collection), visible ones first.</summary>
+    public IReadOnlyList<CatalogRecord> FindByMd5(string md5) => FindBy("md5 = $v", md5, VisibleFirst);
+
+    /// <summary>Records with this DOI, visible ones first.</summary>
+    public IReadOnlyList<CatalogRecord> FindByDoi(string doi) => FindBy("doi = $v", doi, VisibleFirst);
+
+    private const string VisibleFirst = "visible <> '', key";
+
+    private IReadOnlyList<CatalogRecord> FindBy(string condition, string value, string order)
     {
-        var value = md5OrDoi.Trim().ToLowerInvariant();
         using var command = _connection.CreateCommand();
-        command.CommandText = $"SELECT {RecordColumns} FROM records WHERE md5 = $v OR doi = $v ORDER BY key";
-        command.Parameters.AddWithValue("$v", value);
+        command.CommandText = $"SELECT {RecordColumns} FROM records WHERE {condition} ORDER BY {order}";
+        command.Parameters.AddWithValue("$v", value.Trim().ToLowerInvariant());
         return ReadRecords(command);
     }
 

@@ -41,12 +41,13 @@ public static class ApiEndpoints
         admin.MapGet("/journal", Journal).WithSummary("The newest journal entries (limit, torrent).");
     }
 
-    public static RecordView View(CatalogRecord record, bool held, MirrorNode node)
+    /// <summary>"Held" means this node would serve the file now: its replica's last check found it intact.</summary>
+    public static RecordView View(CatalogRecord record, MirrorNode node)
     {
         var servable = record.Torrent is not null && record.PathInTorrent is not null && node.FindServable(record.Torrent, record.PathInTorrent) is not null;
         return new RecordView(
             record,
-            held && servable,
+            servable,
             servable ? RecordPage.DownloadLink(record) : null,
             RecordPage.Link(record),
             record.Torrent is null ? null : node.View.Replica(record.Torrent)?.State.ToString());
@@ -66,21 +67,21 @@ public static class ApiEndpoints
             results.Total,
             results.TotalIsExact,
             results.Elapsed.TotalMilliseconds,
-            [.. results.Hits.Select(h => View(h.Record, h.Held, node))],
+            [.. results.Hits.Select(h => View(h.Record, node))],
             results.Facets));
     }
 
     private static IResult Record(string md5, HttpContext context, CatalogReader catalog, MirrorNode node)
     {
-        if (!Md5.IsValid(md5))
+        if (Md5.Normalize(md5) is not { } key)
         {
             return Answers.BadRequest(context, $"\"{Html.Shorten(md5)}\" is not an MD5: expected 32 hexadecimal digits");
         }
 
-        var record = catalog.FindByMd5(md5.ToLowerInvariant());
+        var record = catalog.FindByMd5(key);
         return record is null
-            ? Answers.NotFound(context, "Not in the catalogue", $"No record with MD5 {md5.ToLowerInvariant()}.")
-            : Results.Ok(View(record, held: true, node));
+            ? Answers.NotFound(context, "Not in the catalogue", $"No record with MD5 {key}.")
+            : Results.Ok(View(record, node));
     }
 
     private static IResult Torrents(MirrorNode node) =>
@@ -113,17 +114,15 @@ public static class ApiEndpoints
             return Answers.Problem(context, StatusCodes.Status409Conflict, "Not held by this node", $"this node is not configured to hold {Html.Shorten(name)} (Node:Collections, Node:Torrents)");
         }
 
+        // Kestrel's request-body limit (MaxTorrentUpload) stops a chunked upload that claims no length.
         using var body = new MemoryStream();
-        var buffer = new byte[81920];
-        int read;
-        while ((read = await context.Request.Body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+        try
         {
-            if (body.Length + read > MaxTorrentUpload)
-            {
-                return Answers.Problem(context, StatusCodes.Status413PayloadTooLarge, "Too large", $"a .torrent over {MaxTorrentUpload:N0} bytes");
-            }
-
-            body.Write(buffer, 0, read);
+            await context.Request.Body.CopyToAsync(body, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return Answers.Problem(context, StatusCodes.Status413PayloadTooLarge, "Too large", $"a .torrent over {MaxTorrentUpload:N0} bytes");
         }
 
         try

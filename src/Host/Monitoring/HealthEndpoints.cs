@@ -15,14 +15,16 @@ public static class HealthEndpoints
             Results.Text(metrics.Render(node, await node.GetVolumesAsync(ct).ConfigureAwait(false)), "text/plain; version=0.0.4; charset=utf-8")).ExcludeFromDescription();
     }
 
+    /// <summary>Ready while the stores answer and at least one volume works; failed volumes are listed either way.</summary>
     private static async Task<IResult> ReadyAsync(NodeLifetime lifetime, MirrorNode node, CatalogReader catalog, CancellationToken cancellationToken)
     {
-        var problems = new List<string>();
         if (!lifetime.Started)
         {
             return Results.Text("starting\n", statusCode: StatusCodes.Status503ServiceUnavailable);
         }
 
+        var problems = new List<string>();
+        var storesAnswer = true;
         try
         {
             node.Store.Ping();
@@ -30,12 +32,13 @@ public static class HealthEndpoints
         }
         catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException or Catalog.CatalogException)
         {
+            storesAnswer = false;
             problems.Add($"store: {e.Message}");
         }
 
         var volumes = await node.GetVolumesAsync(cancellationToken).ConfigureAwait(false);
         problems.AddRange(volumes.Where(v => v.State != VolumeState.In).Select(v => $"volume {v.Id} {v.State}: {v.Reason}"));
-        var ready = problems.Count == 0 || (volumes.Any(v => v.State == VolumeState.In) && problems.All(p => p.StartsWith("volume", StringComparison.Ordinal)));
+        var ready = storesAnswer && volumes.Any(v => v.State == VolumeState.In);
         var text = (ready ? "ready" : "not ready") + (problems.Count > 0 ? ": " + string.Join("; ", problems) : string.Empty) + "\n";
         return Results.Text(text, statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }

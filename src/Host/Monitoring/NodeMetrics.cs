@@ -29,7 +29,7 @@ public sealed class NodeMetrics
 
     public Counter Downloads { get; } = new();
 
-    /// <summary>Counts a finished request by status class (1xx…5xx) and the bytes its body declared.</summary>
+    /// <summary>Counts a finished request by status class (1xx…5xx) and the bytes its body declared (null: no body sent).</summary>
     public void Record(int status, long? contentLength)
     {
         Requests.Increment();

@@ -25,12 +25,11 @@ public sealed class CatalogReader(string path) : IDisposable
         }
     }
 
-    /// <summary>The visible record with this MD5 first (a hidden duplicate only if nothing else has it).</summary>
-    public CatalogRecord? FindByMd5(string md5) =>
-        Read(s => s.FindByMd5OrDoi(md5)).Where(r => r.Md5 == md5).OrderByDescending(r => r.IsVisible).FirstOrDefault();
+    /// <summary>The record with this MD5, a visible one before a hidden duplicate.</summary>
+    public CatalogRecord? FindByMd5(string md5) => Read(s => s.FindByMd5(md5)).FirstOrDefault();
 
-    public CatalogRecord? FindByDoi(string doi) =>
-        Read(s => s.FindByMd5OrDoi(doi)).Where(r => r.Doi == doi.ToLowerInvariant()).OrderByDescending(r => r.IsVisible).FirstOrDefault();
+    /// <summary>The article with this DOI, a visible one before a hidden duplicate.</summary>
+    public CatalogRecord? FindByDoi(string doi) => Read(s => s.FindByDoi(doi)).FirstOrDefault();
 
     public void Dispose()
     {

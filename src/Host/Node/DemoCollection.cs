@@ -51,7 +51,6 @@ public static partial class DemoCollection
             LogImported(logger, store.CountRecords());
         }
 
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         File.Move(partial, options.CatalogPath);
 
         var volumes = options.EffectiveVolumes;

@@ -10,7 +10,7 @@ namespace LibraryCluster.Host.Node;
 
 /// <summary>
 /// Brings the node up before the server listens: data directory, demo collection if asked, catalogue,
-/// then the mirror node's actors. Stops them when the host stops.
+/// then the mirror node's actors.
 /// </summary>
 public sealed partial class NodeLifetime(
     IOptions<NodeOptions> options,
@@ -48,7 +48,11 @@ public sealed partial class NodeLifetime(
         LogStarted(logger, Path.GetFullPath(settings.DataDirectory), settings.EffectiveVolumes.Count, node.View.Torrents.Count());
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken) => await node.DisposeAsync().ConfigureAwait(false);
+    /// <summary>
+    /// Nothing to do here: requests may still be in flight while hosted services stop, so the node (actors,
+    /// then its store) is disposed with the service container, after the server has stopped.
+    /// </summary>
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     [LoggerMessage(2011, LogLevel.Information, "LibraryCluster is up: open {Address}/ to search, {Address}/admin for the dashboard")]
     private static partial void LogOpen(ILogger logger, string address);

@@ -26,14 +26,14 @@ public static class FileEndpoints
 
     private static IResult ByMd5(string md5, HttpContext context, CatalogReader catalog, MirrorNode node, NodeMetrics metrics)
     {
-        if (!Md5.IsValid(md5))
+        if (Md5.Normalize(md5) is not { } key)
         {
             return Answers.BadRequest(context, $"\"{Html.Shorten(md5)}\" is not an MD5: expected 32 hexadecimal digits");
         }
 
-        var record = catalog.FindByMd5(md5.ToLowerInvariant());
+        var record = catalog.FindByMd5(key);
         return record is null
-            ? Answers.NotFound(context, "Not in the catalogue", $"No book or article with MD5 {md5.ToLowerInvariant()} is in this mirror's catalogue.")
+            ? Answers.NotFound(context, "Not in the catalogue", $"No book or article with MD5 {key} is in this mirror's catalogue.")
             : Serve(record, context, node, metrics);
     }
 
@@ -101,10 +101,4 @@ public static class FileEndpoints
         context.Response.ContentLength = entry.Length;
         return Results.Stream(entry.Open(), contentType, downloadName, lastModified, etag);
     }
-}
-
-/// <summary>The one place that says what an MD5 looks like.</summary>
-public static class Md5
-{
-    public static bool IsValid(string? text) => text is { Length: 32 } && text.All(char.IsAsciiHexDigit);
 }

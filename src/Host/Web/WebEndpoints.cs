@@ -1,7 +1,7 @@
 using LibraryCluster.Actors.Node;
 using LibraryCluster.Host.Api;
 using LibraryCluster.Host.Node;
-using LibraryCluster.Host.Serving;
+using LibraryCluster.Catalog.Records;
 using LibraryCluster.Search;
 
 namespace LibraryCluster.Host.Web;
@@ -13,7 +13,7 @@ public static class WebEndpoints
     {
         app.MapGet("/", SearchAsync).ExcludeFromDescription();
         app.MapGet("/records/{md5}", (string md5, HttpContext context, CatalogReader catalog, MirrorNode node) =>
-            Md5.IsValid(md5) ? Record(catalog.FindByMd5(md5.ToLowerInvariant()), md5, context, catalog, node)
+            Md5.Normalize(md5) is { } key ? Record(catalog.FindByMd5(key), key, context, catalog, node)
             : Answers.BadRequest(context, $"\"{Html.Shorten(md5)}\" is not an MD5: expected 32 hexadecimal digits")).ExcludeFromDescription();
         app.MapGet("/records/doi/{**doi}", (string doi, HttpContext context, CatalogReader catalog, MirrorNode node) =>
             doi.Length is > 0 and <= 300 ? Record(catalog.FindByDoi(doi), doi, context, catalog, node)
@@ -60,7 +60,7 @@ public static class WebEndpoints
         return Results.Content(SearchPage.Render(raw, query, results, null), "text/html; charset=utf-8");
     }
 
-    private static IResult Record(Catalog.Records.CatalogRecord? record, string key, HttpContext context, CatalogReader catalog, MirrorNode node)
+    private static IResult Record(CatalogRecord? record, string key, HttpContext context, CatalogReader catalog, MirrorNode node)
     {
         if (record is null)
         {
