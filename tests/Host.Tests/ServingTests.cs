@@ -29,6 +29,18 @@ public sealed class ServingTests(NodeFixture node) : IClassFixture<NodeFixture>
     }
 
     [Fact]
+    public async Task Every_held_book_arrives_whole_including_those_longer_than_one_read()
+    {
+        var books = node.Manifest.Records.Where(r => r.Collection == Catalog.Collection.Scitech && r.HasFile && r.Visible.Length == 0 && r.Torrent != NodeFixture.NotHeldTorrent).ToList();
+        Assert.Contains(books, b => b.Size > 64 * 1024);
+        foreach (var book in books)
+        {
+            var bytes = await node.Client.GetByteArrayAsync($"/files/{book.Md5}");
+            Assert.Equal(book.Md5, Md5Of(bytes));
+        }
+    }
+
+    [Fact]
     public async Task Upper_case_md5s_are_the_same_book() =>
         Assert.Equal(HttpStatusCode.OK, (await node.Client.GetAsync($"/files/{node.HeldBook.Md5.ToUpperInvariant()}", HttpCompletionOption.ResponseHeadersRead)).StatusCode);
 

@@ -11,6 +11,7 @@ namespace LibraryCluster.Catalog.Store;
 public sealed partial class CatalogStore : IDisposable
 {
     private readonly SqliteConnection _connection;
+    private readonly Dictionary<string, SqliteCommand> _prepared = [];
 
     private CatalogStore(string path, SqliteConnection connection)
     {
@@ -125,9 +126,18 @@ public sealed partial class CatalogStore : IDisposable
 
     private IReadOnlyList<CatalogRecord> FindBy(string condition, string value, string order)
     {
-        using var command = _connection.CreateCommand();
-        command.CommandText = $"SELECT {RecordColumns} FROM records WHERE {condition} ORDER BY {order}";
-        command.Parameters.AddWithValue("$v", value.Trim().ToLowerInvariant());
+        // Kept prepared: these run on every download, and preparing the statement cost more than running it.
+        var sql = $"SELECT {RecordColumns} FROM records WHERE {condition} ORDER BY {order}";
+        if (!_prepared.TryGetValue(sql, out var command))
+        {
+            command = _connection.CreateCommand();
+            command.CommandText = sql;
+            command.Parameters.Add("$v", SqliteType.Text);
+            command.Prepare();
+            _prepared[sql] = command;
+        }
+
+        command.Parameters[0].Value = value.Trim().ToLowerInvariant();
         return ReadRecords(command);
     }
 
@@ -164,7 +174,15 @@ public sealed partial class CatalogStore : IDisposable
         return command.ExecuteScalar() as string;
     }
 
-    public void Dispose() => _connection.Dispose();
+    public void Dispose()
+    {
+        foreach (var command in _prepared.Values)
+        {
+            command.Dispose();
+        }
+
+        _connection.Dispose();
+    }
 
     /// <summary>The record columns, in the order <see cref="ReadRecord"/> reads them.</summary>
     public const string RecordColumns =

@@ -83,7 +83,9 @@ public static class FileEndpoints
             return ServeZipEntry(file.Path, entryName, downloadName, contentType, lastModified, etag, context);
         }
 
-        return Results.File(file.Path, contentType, downloadName, lastModified, etag, enableRangeProcessing: true);
+        return WholeFileResult.Handles(context.Request)
+            ? new WholeFileResult(file.Path, file.Length, contentType, downloadName, lastModified, etag, detail => node.ReportReadError(file.Torrent.Name, detail))
+            : Results.File(file.Path, contentType, downloadName, lastModified, etag, enableRangeProcessing: true);
     }
 
     /// <summary>An article straight out of its zip, without extracting it.</summary>
