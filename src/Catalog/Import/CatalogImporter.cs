@@ -8,14 +8,14 @@ namespace LibraryCluster.Catalog.Import;
 
 /// <summary>
 /// Imports LibGen dumps into the catalogue: one thread streams and maps the file while another
-/// writes to SQLite in large transactions. Idempotent: a re-import changes nothing, a newer dump
+/// writes to the store (SQLite or PostgreSQL) in large transactions. Idempotent: a re-import changes nothing, a newer dump
 /// updates rows whose modification time moved, and a killed import is finished by running it again.
 /// </summary>
 public static class CatalogImporter
 {
     private const int ChunkSize = 1024;
 
-    private delegate Func<CatalogWriter, RecordChange>? TableMapper(DumpRow row, ColumnMap columns);
+    private delegate Func<ICatalogWriter, RecordChange>? TableMapper(DumpRow row, ColumnMap columns);
 
     /// <summary>Per table: turns a row into the write it needs (null for a row that cannot become one).</summary>
     private static readonly Dictionary<string, TableMapper> Tables = new(StringComparer.Ordinal)
@@ -31,19 +31,33 @@ public static class CatalogImporter
     };
 
     public static async Task<ImportReport> ImportAsync(
-        CatalogStore store, string path, ImportOptions? options = null, IProgress<ImportProgress>? progress = null, CancellationToken cancellationToken = default)
+        ICatalogStore store, string path, ImportOptions? options = null, IProgress<ImportProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         options ??= new ImportOptions();
         var started = Stopwatch.GetTimestamp();
         using var file = DumpFile.Open(path);
         var reader = new SqlDumpReader(file.Sql, Path.GetFileName(path), Tables.ContainsKey);
         var reports = new Dictionary<string, TableImportReport>(StringComparer.Ordinal);
-        var channel = Channel.CreateBounded<List<(TableImportReport Report, Func<CatalogWriter, RecordChange> Write)>>(new BoundedChannelOptions(16) { SingleReader = true, SingleWriter = true });
+        var channel = Channel.CreateBounded<List<(TableImportReport Report, Func<ICatalogWriter, RecordChange> Write)>>(new BoundedChannelOptions(16) { SingleReader = true, SingleWriter = true });
 
-        using var deferred = store.CountRecords() == 0 ? store.DeferIndexes() : null;
+        using var import = store.BeginImport();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var reading = Task.Run(() => Read(reader, file, reports, channel.Writer, progress, stop.Token), stop.Token);
-        var writing = Task.Run(() => WriteAll(store, channel.Reader, options, stop.Token), stop.Token);
+        var writing = Task.Run(
+            async () =>
+            {
+                try
+                {
+                    await WriteAll(store, channel.Reader, options, stop.Token).ConfigureAwait(false);
+                }
+                catch
+                {
+                    // A reader waiting on a full channel would otherwise wait for ever.
+                    await stop.CancelAsync().ConfigureAwait(false);
+                    throw;
+                }
+            },
+            stop.Token);
         try
         {
             await Task.WhenAll(reading, writing).ConfigureAwait(false);
@@ -51,6 +65,14 @@ public static class CatalogImporter
         catch
         {
             await stop.CancelAsync().ConfigureAwait(false);
+
+            // The failure that started it, not the cancellation it caused on the other side.
+            var cause = new[] { reading, writing }.Select(t => t.Exception?.InnerException).FirstOrDefault(e => e is not null and not OperationCanceledException);
+            if (cause is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(cause);
+            }
+
             throw;
         }
 
@@ -80,10 +102,10 @@ public static class CatalogImporter
     /// <summary>The reading thread: parse, map, and hand writes over in chunks.</summary>
     private static async Task Read(
         SqlDumpReader reader, DumpFile file, Dictionary<string, TableImportReport> reports,
-        ChannelWriter<List<(TableImportReport, Func<CatalogWriter, RecordChange>)>> output, IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
+        ChannelWriter<List<(TableImportReport, Func<ICatalogWriter, RecordChange>)>> output, IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
     {
         var maps = new Dictionary<IReadOnlyList<string>, ColumnMap>(ReferenceEqualityComparer.Instance);
-        var chunk = new List<(TableImportReport, Func<CatalogWriter, RecordChange>)>(ChunkSize);
+        var chunk = new List<(TableImportReport, Func<ICatalogWriter, RecordChange>)>(ChunkSize);
         long rows = 0;
         try
         {
@@ -113,7 +135,7 @@ public static class CatalogImporter
                 if (chunk.Count == ChunkSize)
                 {
                     await output.WriteAsync(chunk, cancellationToken).ConfigureAwait(false);
-                    chunk = new List<(TableImportReport, Func<CatalogWriter, RecordChange>)>(ChunkSize);
+                    chunk = new List<(TableImportReport, Func<ICatalogWriter, RecordChange>)>(ChunkSize);
                 }
 
                 if ((++rows & 0x3FFF) == 0)
@@ -137,7 +159,7 @@ public static class CatalogImporter
     }
 
     /// <summary>The writing thread: one transaction per <see cref="ImportOptions.BatchRows"/> rows.</summary>
-    private static async Task WriteAll(CatalogStore store, ChannelReader<List<(TableImportReport Report, Func<CatalogWriter, RecordChange> Write)>> input, ImportOptions options, CancellationToken cancellationToken)
+    private static async Task WriteAll(ICatalogStore store, ChannelReader<List<(TableImportReport Report, Func<ICatalogWriter, RecordChange> Write)>> input, ImportOptions options, CancellationToken cancellationToken)
     {
         var writer = store.BeginWrite();
         var inBatch = 0;
@@ -179,12 +201,12 @@ public static class CatalogImporter
         }
     }
 
-    private static Func<CatalogWriter, RecordChange>? Write(CatalogRecord? record) => record is null ? null : writer => writer.Upsert(record);
+    private static Func<ICatalogWriter, RecordChange>? Write(CatalogRecord? record) => record is null ? null : writer => writer.Upsert(record);
 
     /// <summary>Side tables cannot tell an insert from an update cheaply; a change counts as an insert.</summary>
     private static RecordChange Changed(bool changed) => changed ? RecordChange.Inserted : RecordChange.Unchanged;
 
-    private static Func<CatalogWriter, RecordChange>? Description(Collection collection, DumpRow row, ColumnMap c, string md5Column, string descriptionColumn)
+    private static Func<ICatalogWriter, RecordChange>? Description(Collection collection, DumpRow row, ColumnMap c, string md5Column, string descriptionColumn)
     {
         if (Records.Md5.Normalize(c.Text(row, md5Column)) is not { } md5)
         {
@@ -195,7 +217,7 @@ public static class CatalogImporter
         return writer => Changed(writer.UpsertDescription(collection, md5, description, toc, modified));
     }
 
-    private static Func<CatalogWriter, RecordChange>? Hashes(Collection collection, DumpRow row, ColumnMap c)
+    private static Func<ICatalogWriter, RecordChange>? Hashes(Collection collection, DumpRow row, ColumnMap c)
     {
         if (Records.Md5.Normalize(c.Text(row, "md5")) is not { } md5)
         {
@@ -208,7 +230,7 @@ public static class CatalogImporter
         return writer => Changed(writer.UpsertHashes(collection, md5, crc32, edonkey, aich, sha1, tth, btih, sha256, ipfs));
     }
 
-    private static Func<CatalogWriter, RecordChange>? Topic(DumpRow row, ColumnMap c)
+    private static Func<ICatalogWriter, RecordChange>? Topic(DumpRow row, ColumnMap c)
     {
         if (c.Number(row, "topic_id") is not { } id)
         {

@@ -8,7 +8,7 @@ namespace LibraryCluster.Catalog.Store;
 /// large transactions through <see cref="CatalogWriter"/>. An import killed half-way leaves the last
 /// committed transaction; running it again completes it, because every write is an idempotent upsert.
 /// </summary>
-public sealed partial class CatalogStore : IDisposable
+public sealed partial class CatalogStore : ICatalogStore
 {
     private readonly SqliteConnection _connection;
     private readonly Dictionary<string, SqliteCommand> _prepared = [];
@@ -20,6 +20,9 @@ public sealed partial class CatalogStore : IDisposable
     }
 
     public string DatabasePath { get; }
+
+    /// <inheritdoc/>
+    public string Location => DatabasePath;
 
     /// <summary>The open connection, for the search backend that shares the file.</summary>
     public SqliteConnection Connection => _connection;
@@ -111,7 +114,29 @@ public sealed partial class CatalogStore : IDisposable
     /// <summary>Starts a transaction for a batch of writes.</summary>
     public CatalogWriter BeginWrite() => new(_connection, BeforeCommit);
 
+    ICatalogWriter ICatalogStore.BeginWrite() => BeginWrite();
+
+    /// <summary>Into an empty catalogue, defers the secondary indexes (<see cref="DeferIndexes"/>); otherwise does nothing.</summary>
+    public IDisposable BeginImport() => CountRecords() == 0 ? DeferIndexes() : NoImportWork.Instance;
+
+    private sealed class NoImportWork : IDisposable
+    {
+        public static readonly NoImportWork Instance = new();
+
+        public void Dispose()
+        {
+        }
+    }
+
     public long CountRecords() => Scalar<long>("SELECT count(*) FROM records");
+
+    /// <inheritdoc/>
+    public CatalogCounts Counts() => new(
+        CountRecords(),
+        Scalar<long>("SELECT count(*) FROM isbns"),
+        Scalar<long>("SELECT count(*) FROM descriptions"),
+        Scalar<long>("SELECT count(*) FROM hashes"),
+        Scalar<long>("SELECT count(*) FROM topics"));
 
     /// <summary>Records with this MD5 (any collection), or with this DOI.</summary>
     public IReadOnlyList<CatalogRecord> FindByMd5OrDoi(string md5OrDoi) => FindBy("md5 = $v OR doi = $v", md5OrDoi, "key");
@@ -169,7 +194,7 @@ public sealed partial class CatalogStore : IDisposable
         }
 
         using var command = _connection.CreateCommand();
-        command.CommandText = "SELECT description FROM topics WHERE topic_id = $t ORDER BY lang <> 'en' LIMIT 1";
+        command.CommandText = "SELECT description FROM topics WHERE topic_id = $t ORDER BY lang <> 'en', lang LIMIT 1";
         command.Parameters.AddWithValue("$t", id);
         return command.ExecuteScalar() as string;
     }
@@ -189,47 +214,9 @@ public sealed partial class CatalogStore : IDisposable
         "collection, id, source, md5, title, author, series, publisher, edition, year, language, extension, filesize, isbns, identifiers, doi, journal, visible, generic, topic, locator, time_added, time_modified, torrent, path, zip_entry";
 
     /// <summary>Reads rows selected with <see cref="RecordColumns"/> (optionally followed by more columns).</summary>
-    public static CatalogRecord ReadRecord(SqliteDataReader r) => new()
-    {
-        Collection = (Collection)r.GetInt32(0),
-        Id = r.GetInt64(1),
-        Source = r.GetString(2),
-        Md5 = r.IsDBNull(3) ? null : r.GetString(3),
-        Title = r.GetString(4),
-        Author = r.GetString(5),
-        Series = r.GetString(6),
-        Publisher = r.GetString(7),
-        Edition = r.GetString(8),
-        Year = r.GetString(9),
-        Language = r.GetString(10),
-        Extension = r.GetString(11),
-        Filesize = r.GetInt64(12),
-        Isbns = r.GetString(13).Split(' ', StringSplitOptions.RemoveEmptyEntries),
-        Identifiers = r.GetString(14),
-        Doi = r.IsDBNull(15) ? null : r.GetString(15),
-        Journal = r.GetString(16),
-        Visible = r.GetString(17),
-        Generic = r.IsDBNull(18) ? null : r.GetString(18),
-        Topic = r.IsDBNull(19) ? null : r.GetString(19),
-        Locator = r.IsDBNull(20) ? null : r.GetString(20),
-        TimeAdded = r.IsDBNull(21) ? null : DateTime.UnixEpoch.AddSeconds(r.GetInt64(21)),
-        TimeLastModified = r.IsDBNull(22) ? null : DateTime.UnixEpoch.AddSeconds(r.GetInt64(22)),
-        Torrent = r.IsDBNull(23) ? null : r.GetString(23),
-        PathInTorrent = r.IsDBNull(24) ? null : r.GetString(24),
-        ZipEntry = r.IsDBNull(25) ? null : r.GetString(25),
-    };
+    public static CatalogRecord ReadRecord(SqliteDataReader r) => RecordReader.Read(r);
 
-    private static List<CatalogRecord> ReadRecords(SqliteCommand command)
-    {
-        using var reader = command.ExecuteReader();
-        var records = new List<CatalogRecord>();
-        while (reader.Read())
-        {
-            records.Add(ReadRecord(reader));
-        }
-
-        return records;
-    }
+    private static List<CatalogRecord> ReadRecords(SqliteCommand command) => RecordReader.ReadAll(command);
 
     private T Scalar<T>(string sql)
     {

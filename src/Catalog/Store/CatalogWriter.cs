@@ -15,7 +15,7 @@ public enum RecordChange
 /// One transaction of catalogue writes through prepared statements. A record replaces the stored one
 /// only when its modification time is newer, so importing the same dump twice changes nothing.
 /// </summary>
-public sealed class CatalogWriter : IDisposable
+public sealed class CatalogWriter : ICatalogWriter
 {
     private static readonly string[] RecordColumns =
     [
