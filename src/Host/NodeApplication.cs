@@ -1,7 +1,9 @@
+using LibraryCluster.Actors.Cluster.Store;
 using LibraryCluster.Actors.Node;
 using LibraryCluster.Actors.Replicas;
 using LibraryCluster.Actors.Volumes;
 using LibraryCluster.Host.Api;
+using LibraryCluster.Host.Cluster;
 using LibraryCluster.Host.Configuration;
 using LibraryCluster.Host.Monitoring;
 using LibraryCluster.Host.Node;
@@ -38,7 +40,11 @@ public static class NodeApplication
         var services = builder.Services;
         services.AddOptions<NodeOptions>().Bind(builder.Configuration.GetSection(NodeOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<NodeOptions>, NodeOptionsValidator>();
-        services.AddSingleton(provider => CreateNode(provider.GetRequiredService<IOptions<NodeOptions>>().Value, provider.GetRequiredService<ILoggerFactory>()));
+        services.AddOptions<ClusterOptions>().Bind(builder.Configuration.GetSection(ClusterOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ClusterOptions>, ClusterOptionsValidator>();
+        services.AddSingleton(provider => new ClusterRuntime(provider.GetRequiredService<IOptions<ClusterOptions>>().Value));
+        services.AddSingleton<DownloadForwarder>();
+        services.AddSingleton(provider => CreateNode(provider.GetRequiredService<IOptions<NodeOptions>>().Value, provider.GetRequiredService<ClusterRuntime>(), provider.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<NodeLifetime>();
         services.AddHostedService(provider => provider.GetRequiredService<NodeLifetime>());
         services.AddHostedService<TorrentWatcher>();
@@ -62,10 +68,11 @@ public static class NodeApplication
         app.MapFileEndpoints();
         app.MapApiEndpoints();
         app.MapHealthEndpoints();
+        app.MapClusterEndpoints();
         return app;
     }
 
-    private static MirrorNode CreateNode(NodeOptions options, ILoggerFactory loggers)
+    private static MirrorNode CreateNode(NodeOptions options, ClusterRuntime cluster, ILoggerFactory loggers)
     {
         var settings = new NodeSettings
         {
@@ -80,7 +87,11 @@ public static class NodeApplication
             },
         };
         Directory.CreateDirectory(options.DataDirectory);
-        return new MirrorNode(settings, new SqliteNodeStore(options.NodeStorePath), loggers);
+        // A single node keeps its replicas in node.db under one fixed id; a cluster node in the shared database under its own.
+        var store = cluster.Store is { } shared
+            ? new SqlNodeStore(shared.Database, cluster.Options.NodeId)
+            : new SqlNodeStore(ClusterDatabase.Sqlite(options.NodeStorePath), "local");
+        return new MirrorNode(settings, store, loggers, fetcher: cluster.Fetcher);
     }
 
     /// <summary>"--demo" alone means "--demo true", as the configuration reader wants a value after every switch.</summary>

@@ -13,6 +13,9 @@ const string Usage = """
       --demo                fill an empty data directory with a generated sample collection and import it
       --Node:Setting=value  any other setting, e.g. --Node:Volumes:0:Id=a --Node:Volumes:0:Path=/srv/a
                             --Node:ScrubInterval=7.00:00:00 --Node:ScrubMegabytesPerSecond=50
+      --Cluster:Database=CS run as one node of a cluster sharing this PostgreSQL database, with
+                            --Cluster:NodeId=ID --Cluster:Token=SECRET [--Cluster:Zone=Z] [--Cluster:Endpoint=URL]
+                            (see docs/cluster.md)
 
     Settings also come from appsettings.json beside the binary and from the environment (Node__DataDirectory).
     Bad settings stop the node with every problem named (exit code 2). See docs/node.md.
@@ -39,6 +42,11 @@ catch (OptionsValidationException e)
     }
 
     return 2;
+}
+catch (LibraryCluster.Actors.Cluster.Store.ClusterStoreException e)
+{
+    await Console.Error.WriteLineAsync($"librarycluster: cannot open the node's database: {e.Message}").ConfigureAwait(false);
+    return 3;
 }
 catch (FormatException e)
 {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using LibraryCluster.Actors.Cluster.Store;
 using LibraryCluster.Actors.Node;
 using LibraryCluster.Actors.Replicas;
 using LibraryCluster.Testing;
@@ -14,19 +15,18 @@ public sealed class ReplicaActorTests : IAsyncDisposable
     private readonly TempDirectory _temp = new();
     private readonly ManualTimeProvider _clock = new();
     private readonly ActorSystem _system;
-    private readonly SqliteNodeStore _store;
+    private readonly SqlNodeStore _store;
     private readonly ConcurrentQueue<ReplicaStatus> _published = new();
 
     public ReplicaActorTests()
     {
         _system = new ActorSystem(time: _clock);
-        _store = new SqliteNodeStore(_temp.Join("node.db"));
+        _store = new SqlNodeStore(ClusterDatabase.Sqlite(_temp.Join("node.db")), "local");
     }
 
     public async ValueTask DisposeAsync()
     {
         await _system.DisposeAsync();
-        _store.Dispose();
         _temp.Dispose();
     }
 

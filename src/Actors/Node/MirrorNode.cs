@@ -1,3 +1,6 @@
+using LibraryCluster.Actors.Cluster;
+using LibraryCluster.Actors.Cluster.Store;
+using LibraryCluster.Actors.Cluster.Transfers;
 using LibraryCluster.Actors.Replicas;
 using LibraryCluster.Actors.Volumes;
 using LibraryCluster.Torrents.Metainfo;
@@ -19,13 +22,20 @@ public sealed class MirrorNode : IAsyncDisposable
     private readonly ActorSystem _system;
     private readonly Dictionary<string, ActorRef<VolumeMessage>> _volumes = new(StringComparer.Ordinal);
     private ActorRef<NodeMessage>? _guardian;
+    private ActorRef<ClusterMessage>? _agent;
 
-    public MirrorNode(NodeSettings settings, INodeStore store, ILoggerFactory? loggerFactory = null, TimeProvider? time = null)
+    private readonly PeerFetcher? _fetcher;
+
+    public MirrorNode(NodeSettings settings, INodeStore store, ILoggerFactory? loggerFactory = null, TimeProvider? time = null, PeerFetcher? fetcher = null)
     {
         Settings = settings;
         Store = store;
+        _fetcher = fetcher;
         _system = new ActorSystem(loggerFactory, time);
     }
+
+    /// <summary>The actor system, for the cluster agent that runs beside the guardian.</summary>
+    internal ActorSystem System => _system;
 
     public NodeSettings Settings { get; }
 
@@ -41,14 +51,25 @@ public sealed class MirrorNode : IAsyncDisposable
             Directory.CreateDirectory(volume.Path);
         }
 
-        _guardian = _system.Spawn("guardian", () => new NodeGuardian(_system, Settings, Store, View));
+        _guardian = _system.Spawn("guardian", () => new NodeGuardian(_system, Settings, Store, View, _fetcher));
         var guardian = _guardian;
         foreach (var volume in Settings.Volumes)
         {
             _volumes[volume.Id] = _system.Spawn(
                 $"volume/{volume.Id}",
-                () => new VolumeActor(volume.Id, volume.Path, Settings.VolumeOptions with { CapacityCap = volume.CapacityCap }, t => guardian.Tell(new VolumeChanged(t))));
+                () => new VolumeActor(volume.Id, volume.Path, Settings.VolumeOptions with { CapacityCap = volume.CapacityCap }, t =>
+                {
+                    guardian.Tell(new VolumeChanged(t));
+                    _agent?.Tell(new LocalVolumeChanged(t));
+                }));
         }
+    }
+
+    /// <summary>Takes part in a cluster: joins its map, heartbeats, and holds, fetches and retires what placement says.</summary>
+    public void JoinCluster(ClusterSettings settings, ClusterStore store, ClusterView view)
+    {
+        _ = Guardian;
+        _agent = _system.Spawn("cluster", () => new ClusterAgent(settings, store, this, view));
     }
 
     /// <summary>Registers a .torrent with the catalogue and places it on a volume; data already there is adopted.</summary>
@@ -73,6 +94,15 @@ public sealed class MirrorNode : IAsyncDisposable
         var path = TorrentPath.Resolve(held.SaveDirectory, entry.PathComponents, out _);
         return path is null ? null : new ServableFile(path, entry.Length, held, index, replica);
     }
+
+    /// <summary>The cluster placed <paramref name="torrent"/> on <paramref name="volume"/> here.</summary>
+    public void Hold(string torrent, byte[] metainfo, string volume) => Guardian.Tell(new HoldReplica(torrent, metainfo, volume));
+
+    /// <summary>The cluster has enough copies of <paramref name="torrent"/> elsewhere: delete this one.</summary>
+    public void Retire(string torrent, string reason) => Guardian.Tell(new RetireTorrent(torrent, reason));
+
+    /// <summary>Copies a replica's missing pieces from peers.</summary>
+    public bool Fetch(string torrent, IReadOnlyList<PeerSource> sources, bool healing) => Tell(torrent, new FetchReplica(sources, healing));
 
     /// <summary>Serving found the data not as verified: the replica checks it again and withholds it meanwhile.</summary>
     public void ReportReadError(string torrent, string detail) => Tell(torrent, new ReplicaReadError(detail));

@@ -1,3 +1,4 @@
+using LibraryCluster.Actors.Cluster.Transfers;
 using LibraryCluster.Actors.Replicas;
 using LibraryCluster.Actors.Volumes;
 using LibraryCluster.Catalog;
@@ -34,6 +35,14 @@ public abstract record NodeMessage;
 
 public sealed record AddTorrent(string Name, byte[] Bytes, Reply<AddTorrentResult> Reply) : NodeMessage;
 
+/// <summary>The cluster placed a torrent on one of this node's volumes: hold it there (its data comes from peers).</summary>
+public sealed record HoldReplica(string Name, byte[] Bytes, string Volume) : NodeMessage;
+
+/// <summary>The cluster no longer wants this node's copy and has enough elsewhere: delete it.</summary>
+public sealed record RetireTorrent(string Name, string Reason) : NodeMessage;
+
+internal sealed record ReplicaGone(string Torrent) : NodeMessage;
+
 /// <summary>A volume actor reported a transition.</summary>
 public sealed record VolumeChanged(VolumeTransition Transition) : NodeMessage;
 
@@ -45,7 +54,7 @@ internal sealed record HeldChanged(string Torrent, bool Held) : NodeMessage;
 /// data), turns a failed volume's replicas Lost, and keeps the catalogue's "held" flag true to the replicas.
 /// It is the one writer of the catalogue while the node runs.
 /// </summary>
-public sealed class NodeGuardian(ActorSystem system, NodeSettings settings, INodeStore store, NodeView view) : Actor<NodeMessage>
+public sealed class NodeGuardian(ActorSystem system, NodeSettings settings, INodeStore store, NodeView view, PeerFetcher? fetcher = null) : Actor<NodeMessage>
 {
     private readonly HashSet<string> _failedVolumes = new(StringComparer.Ordinal);
     private CatalogStore _catalog = null!;
@@ -100,13 +109,52 @@ public sealed class NodeGuardian(ActorSystem system, NodeSettings settings, INod
                 }
 
                 break;
+            case HoldReplica hold:
+                try
+                {
+                    HoldPlaced(hold);
+                }
+                catch (Exception e) when (e is TorrentException or CatalogException or IOException)
+                {
+                    Context.Logger.LogError(e, "cannot hold {Torrent} on {Volume} as the cluster placed it: {Message}", hold.Name, hold.Volume, e.Message);
+                }
+
+                break;
+            case RetireTorrent retire:
+                system.Find<ReplicaMessage>(ReplicaActor.ActorName(retire.Name))?.Tell(new RetireReplica(retire.Reason));
+                break;
+            case ReplicaGone gone:
+                view.Remove(gone.Torrent);
+                File.Delete(Path.Join(settings.TorrentsDirectory, gone.Torrent + ".torrent"));
+                TorrentRegistration.SetHeld(_catalog, gone.Torrent, false);
+                break;
             case HeldChanged held:
                 TorrentRegistration.SetHeld(_catalog, held.Torrent, held.Held);
                 break;
         }
     }
 
-    private AddTorrentResult Add(string name, byte[] bytes)
+    /// <summary>
+    /// Holds a torrent where the cluster placed it. A copy this node already has elsewhere stays where it is,
+    /// unless its volume failed: then the (lost) copy is made again on the new volume.
+    /// </summary>
+    private void HoldPlaced(HoldReplica hold)
+    {
+        if (view.Torrent(hold.Name) is not { } held)
+        {
+            Add(hold.Name, hold.Bytes, hold.Volume);
+            return;
+        }
+
+        if (held.Volume != hold.Volume && view.Replica(hold.Name)?.State == ReplicaState.Lost && settings.Volumes.FirstOrDefault(v => v.Id == hold.Volume) is { } volume)
+        {
+            var moved = held with { Volume = volume.Id, SaveDirectory = Path.Join(volume.Path, hold.Name) };
+            view.Add(moved);
+            system.Find<ReplicaMessage>(ReplicaActor.ActorName(hold.Name))?.Tell(new RelocateReplica(moved.Volume, moved.SaveDirectory));
+        }
+    }
+
+    private AddTorrentResult Add(string name, byte[] bytes, string? placedOn = null)
     {
         if (name.Length is 0 or > 100 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.') || name.StartsWith('.'))
         {
@@ -122,7 +170,7 @@ public sealed class NodeGuardian(ActorSystem system, NodeSettings settings, INod
                 : throw new CatalogException($"torrent {name} is already held with info-hash {existing.Metainfo.InfoHash}; this one has {metainfo.InfoHash}");
         }
 
-        var volume = Place(name, metainfo);
+        var volume = placedOn ?? Place(name, metainfo);
         var report = TorrentRegistration.Register(_catalog, name, metainfo);
 
         // Written aside and renamed, so a crash never leaves half a .torrent for the next start to trip on.
@@ -170,7 +218,7 @@ public sealed class NodeGuardian(ActorSystem system, NodeSettings settings, INod
         view.Add(held);
         var self = Context.Self;
         var wasHeld = saved?.IsHeld;
-        var setup = new ReplicaSetup(name, metainfo, volumeId, held.SaveDirectory, store, settings.Scrub, Published, saved);
+        var setup = new ReplicaSetup(name, metainfo, volumeId, held.SaveDirectory, store, settings.Scrub, Published, saved, fetcher, () => self.Tell(new ReplicaGone(name)));
         system.Spawn(ReplicaActor.ActorName(name), () => new ReplicaActor(setup));
 
         void Published(ReplicaStatus status)

@@ -32,6 +32,12 @@ public sealed class NodeView
 
     internal void Add(HeldTorrent torrent) => _torrents[torrent.Name] = torrent;
 
+    internal void Remove(string torrent)
+    {
+        _torrents.TryRemove(torrent, out _);
+        _replicas.TryRemove(torrent, out _);
+    }
+
     private long _verifiedBytes;
     private long _scrubbedBytes;
 

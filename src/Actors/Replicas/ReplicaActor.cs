@@ -1,3 +1,4 @@
+using LibraryCluster.Actors.Cluster.Transfers;
 using LibraryCluster.Actors.Node;
 using LibraryCluster.Torrents;
 using LibraryCluster.Torrents.Metainfo;
@@ -24,7 +25,9 @@ public sealed record ReplicaSetup(
     INodeStore Store,
     ScrubOptions Scrub,
     Action<ReplicaStatus> Published,
-    ReplicaStatus? Saved = null);
+    ReplicaStatus? Saved = null,
+    PeerFetcher? Fetcher = null,
+    Action? Gone = null);
 
 public abstract record ReplicaMessage;
 
@@ -42,6 +45,21 @@ public sealed record ReplicaReadError(string Detail) : ReplicaMessage;
 
 public sealed record GetReplicaStatus(Reply<ReplicaStatus> Reply) : ReplicaMessage;
 
+/// <summary>Copy the data from peers that hold it Healthy (a cluster placed the torrent here, or it is damaged).</summary>
+public sealed record FetchReplica(IReadOnlyList<PeerSource> Sources, bool Healing) : ReplicaMessage;
+
+/// <summary>Placement no longer wants the copy here and the torrent has its full count elsewhere: delete it.</summary>
+public sealed record RetireReplica(string Reason) : ReplicaMessage;
+
+/// <summary>The volume under a Lost replica failed and the cluster placed the torrent on another of this node's volumes.</summary>
+public sealed record RelocateReplica(string Volume, string SaveDirectory) : ReplicaMessage;
+
+internal sealed record FetchFinished(FetchReport Report) : ReplicaMessage;
+
+internal sealed record FetchFailed(Exception Error) : ReplicaMessage;
+
+internal sealed record Deleted(Exception? Error) : ReplicaMessage;
+
 internal sealed record VerificationProgressed(double Share) : ReplicaMessage;
 
 internal sealed record VerificationFinished(VerificationReport Report, bool Scrub) : ReplicaMessage;
@@ -54,8 +72,10 @@ internal sealed record VerificationFailed(Exception Error, bool Scrub) : Replica
 /// journals every transition. Verification runs off the actor and comes back as a message, so the actor
 /// always answers status questions at once.
 /// </summary>
-public sealed class ReplicaActor(ReplicaSetup setup) : Actor<ReplicaMessage>
+public sealed class ReplicaActor(ReplicaSetup initial) : Actor<ReplicaMessage>
 {
+    private ReplicaSetup _setup = initial;
+
     private const string ScrubTimer = "scrub";
 
     /// <summary>The actor's name in the system, so that anyone can find a torrent's replica.</summary>
@@ -67,8 +87,8 @@ public sealed class ReplicaActor(ReplicaSetup setup) : Actor<ReplicaMessage>
     protected internal override void PreStart()
     {
         var now = Context.Time.GetUtcNow();
-        _status = setup.Saved ?? new ReplicaStatus { Torrent = setup.Torrent, Volume = setup.Volume, State = ReplicaState.Absent, Reason = "registered", Since = now };
-        setup.Published(_status);
+        _status = _setup.Saved ?? new ReplicaStatus { Torrent = _setup.Torrent, Volume = _setup.Volume, State = ReplicaState.Absent, Reason = "registered", Since = now };
+        _setup.Published(_status);
 
         // A check that was running when the node stopped starts over; a copy that was fine is trusted if
         // every file still has its size, and checked in full when its scrub falls due.
@@ -83,7 +103,7 @@ public sealed class ReplicaActor(ReplicaSetup setup) : Actor<ReplicaMessage>
                 ScheduleScrub();
                 break;
             default:
-                Context.Self.Tell(new VerifyReplica(setup.Saved is null ? "adopting data already on the volume" : $"node restarted while {_status.State}"));
+                Context.Self.Tell(new VerifyReplica(_setup.Saved is null ? "adopting data already on the volume" : $"node restarted while {_status.State}"));
                 break;
         }
     }
@@ -102,11 +122,48 @@ public sealed class ReplicaActor(ReplicaSetup setup) : Actor<ReplicaMessage>
                 Context.Timers.Cancel(ScrubTimer);
                 if (_status.State != ReplicaState.Lost)
                 {
-                    Transition(ReplicaState.Lost, $"volume {setup.Volume} failed: {lost.Reason}", 0);
+                    Transition(ReplicaState.Lost, $"volume {_setup.Volume} failed: {lost.Reason}", 0);
                 }
 
                 break;
-            case VerifyReplica verify when _status.State is not (ReplicaState.Lost or ReplicaState.Verifying):
+            case RelocateReplica relocate when _status.State == ReplicaState.Lost:
+                _setup = _setup with { Volume = relocate.Volume, SaveDirectory = relocate.SaveDirectory };
+                var lostOn = _status.Volume;
+                _status = _status with { Volume = relocate.Volume, BadFiles = new HashSet<int>(), LastVerified = null, BytesVerified = 0 };
+                Transition(ReplicaState.Absent, $"placed on volume {relocate.Volume} after volume {lostOn} failed; waiting for a source", 0);
+                break;
+            case FetchReplica fetch when _setup.Fetcher is { } fetcher && _status.State is ReplicaState.Absent or ReplicaState.Damaged && _running is null:
+                StartFetch(fetcher, fetch);
+                break;
+            case FetchFinished finished when _running is not null:
+                _running = null;
+                _status = _status with { BytesVerified = _setup.Metainfo.TotalLength, LastVerified = Context.Time.GetUtcNow(), BadFiles = new HashSet<int>(), Progress = null };
+                Transition(ReplicaState.Healthy, $"fetched {finished.Report.PiecesFetched} pieces ({finished.Report.BytesFetched:N0} bytes) from {string.Join(", ", finished.Report.Sources)}, each checked against its hash; {finished.Report.PiecesAlreadyValid} were already here", finished.Report.BytesFetched);
+                ScheduleScrub();
+                break;
+            case FetchFailed failed when _running is not null:
+                _running = null;
+                Start(scrub: false, $"fetch stopped: {failed.Error.Message}");
+                break;
+            case RetireReplica retire when _status.State is not (ReplicaState.Retiring or ReplicaState.Verifying or ReplicaState.Fetching or ReplicaState.Repairing):
+                Cancel();
+                Context.Timers.Cancel(ScrubTimer);
+                Transition(ReplicaState.Retiring, retire.Reason, 0);
+                var directory = _setup.SaveDirectory;
+                Context.PipeTo(Task.Run(() => DeleteCopy(directory)), _ => new Deleted(null), error => new Deleted(error is DirectoryNotFoundException ? null : error));
+                break;
+            case Deleted deleted when _status.State == ReplicaState.Retiring:
+                if (deleted.Error is { } deleteError)
+                {
+                    Transition(ReplicaState.Damaged, $"could not delete the retired copy: {deleteError.Message}", 0);
+                    break;
+                }
+
+                _setup.Store.Forget(_setup.Torrent, _setup.Volume, ReplicaState.Retiring, "retired copy deleted", Context.Time.GetUtcNow());
+                _setup.Gone?.Invoke();
+                Context.Stop();
+                break;
+            case VerifyReplica verify when _status.State is not (ReplicaState.Lost or ReplicaState.Verifying or ReplicaState.Retiring):
                 Cancel();
                 Start(scrub: false, verify.Reason);
                 break;
@@ -119,7 +176,7 @@ public sealed class ReplicaActor(ReplicaSetup setup) : Actor<ReplicaMessage>
                 break;
             case VerificationProgressed progressed when _running is not null:
                 _status = _status with { Progress = progressed.Share };
-                setup.Published(_status);
+                _setup.Published(_status);
                 break;
             case VerificationFinished finished when _running is not null:
                 _running = null;
@@ -138,14 +195,27 @@ public sealed class ReplicaActor(ReplicaSetup setup) : Actor<ReplicaMessage>
         Transition(scrub ? ReplicaState.Scrubbing : ReplicaState.Verifying, reason, 0);
         _running = new CancellationTokenSource();
         var options = scrub
-            ? new VerificationOptions { MaxParallelism = 1, MaxBytesPerSecond = setup.Scrub.BytesPerSecond }
+            ? new VerificationOptions { MaxParallelism = 1, MaxBytesPerSecond = _setup.Scrub.BytesPerSecond }
             : new VerificationOptions();
         var self = Context.Self;
         var progress = new CallbackProgress<VerificationProgress>(p => self.Tell(new VerificationProgressed(p.PiecesTotal == 0 ? 1 : (double)p.PiecesDone / p.PiecesTotal)));
         Context.PipeTo(
-            PieceVerifier.VerifyAsync(setup.Metainfo, setup.SaveDirectory, options, progress, _running.Token),
+            PieceVerifier.VerifyAsync(_setup.Metainfo, _setup.SaveDirectory, options, progress, _running.Token),
             report => new VerificationFinished(report, scrub),
             error => new VerificationFailed(error, scrub));
+    }
+
+    private void StartFetch(PeerFetcher fetcher, FetchReplica fetch)
+    {
+        var from = _status.State;
+        Transition(from == ReplicaState.Damaged ? ReplicaState.Repairing : ReplicaState.Fetching, $"{(fetch.Healing ? "healing" : "placing")}: copying from {string.Join(", ", fetch.Sources.Select(s => s.Node))}", 0);
+        _running = new CancellationTokenSource();
+        var self = Context.Self;
+        var progress = new CallbackProgress<double>(share => self.Tell(new VerificationProgressed(share)));
+        Context.PipeTo(
+            fetcher.FetchAsync(_setup.Torrent, _setup.Metainfo, _setup.SaveDirectory, fetch.Sources, fetch.Healing, progress, _running.Token),
+            report => new FetchFinished(report),
+            error => new FetchFailed(error));
     }
 
     private void Finished(VerificationReport report, bool scrub)
@@ -183,16 +253,16 @@ public sealed class ReplicaActor(ReplicaSetup setup) : Actor<ReplicaMessage>
             return;
         }
 
-        var due = (_status.LastVerified ?? Context.Time.GetUtcNow()) + setup.Scrub.Interval - Context.Time.GetUtcNow();
+        var due = (_status.LastVerified ?? Context.Time.GetUtcNow()) + _setup.Scrub.Interval - Context.Time.GetUtcNow();
         Context.Timers.StartSingle(ScrubTimer, new ScrubReplica(), due > TimeSpan.Zero ? due : TimeSpan.Zero);
     }
 
     private void Transition(ReplicaState to, string reason, long bytes)
     {
         var from = _status.State;
-        _status = _status with { State = to, Reason = reason, Since = Context.Time.GetUtcNow(), Progress = to is ReplicaState.Verifying or ReplicaState.Scrubbing ? 0 : null };
-        setup.Store.RecordTransition(_status, from, bytes);
-        setup.Published(_status);
+        _status = _status with { State = to, Reason = reason, Since = Context.Time.GetUtcNow(), Progress = to is ReplicaState.Verifying or ReplicaState.Scrubbing or ReplicaState.Fetching or ReplicaState.Repairing ? 0 : null };
+        _setup.Store.RecordTransition(_status, from, bytes);
+        _setup.Published(_status);
     }
 
     private void Cancel()
@@ -201,9 +271,15 @@ public sealed class ReplicaActor(ReplicaSetup setup) : Actor<ReplicaMessage>
         _running = null;
     }
 
+    private static bool DeleteCopy(string directory)
+    {
+        Directory.Delete(directory, recursive: true);
+        return true;
+    }
+
     private bool SizesMatch() =>
-        setup.Metainfo.Files.Where(f => !f.IsPadding).All(f =>
-            TorrentPath.Resolve(setup.SaveDirectory, f.PathComponents, out _) is { } path
+        _setup.Metainfo.Files.Where(f => !f.IsPadding).All(f =>
+            TorrentPath.Resolve(_setup.SaveDirectory, f.PathComponents, out _) is { } path
             && new FileInfo(path) is { Exists: true } info
             && info.Length == f.Length);
 }

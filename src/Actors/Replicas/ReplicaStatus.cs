@@ -55,4 +55,4 @@ public sealed record ReplicaStatus
 }
 
 /// <summary>One line of a node's journal: a replica's or a volume's transition.</summary>
-public sealed record JournalEntry(long Sequence, DateTimeOffset At, string? Torrent, string Volume, string From, string To, string Reason, long Bytes);
+public sealed record JournalEntry(long Sequence, DateTimeOffset At, string Node, string? Torrent, string Volume, string From, string To, string Reason, long Bytes);

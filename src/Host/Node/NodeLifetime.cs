@@ -1,5 +1,6 @@
 using LibraryCluster.Actors.Node;
 using LibraryCluster.Catalog.Store;
+using LibraryCluster.Host.Cluster;
 using LibraryCluster.Host.Configuration;
 using LibraryCluster.Search.Sqlite;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -15,6 +16,7 @@ namespace LibraryCluster.Host.Node;
 public sealed partial class NodeLifetime(
     IOptions<NodeOptions> options,
     MirrorNode node,
+    ClusterRuntime cluster,
     IServer server,
     IHostApplicationLifetime application,
     ILogger<NodeLifetime> logger) : IHostedService
@@ -40,9 +42,17 @@ public sealed partial class NodeLifetime(
         Started = true;
         application.ApplicationStarted.Register(() =>
         {
-            foreach (var address in server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [])
+            var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+            foreach (var address in addresses)
             {
                 LogOpen(logger, address);
+            }
+
+            // Peers need the real port, known only now that the server listens.
+            if (cluster.Store is { } store && addresses.FirstOrDefault() is { } first)
+            {
+                var listening = new UriBuilder(first.Replace("://+", "://localhost", StringComparison.Ordinal).Replace("://*", "://localhost", StringComparison.Ordinal)) { Path = "/" }.Uri;
+                node.JoinCluster(cluster.Settings(listening), store, cluster.View);
             }
         });
         LogStarted(logger, Path.GetFullPath(settings.DataDirectory), settings.EffectiveVolumes.Count, node.View.Torrents.Count());

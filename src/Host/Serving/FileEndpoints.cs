@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using LibraryCluster.Actors.Node;
 using LibraryCluster.Catalog.Records;
+using LibraryCluster.Host.Cluster;
 using LibraryCluster.Host.Monitoring;
 using LibraryCluster.Host.Node;
 using LibraryCluster.Host.Web;
@@ -24,7 +25,7 @@ public static class FileEndpoints
         app.MapMethods("/files/doi/{**doi}", [HttpMethods.Get, HttpMethods.Head], ByDoi).ExcludeFromDescription();
     }
 
-    private static IResult ByMd5(string md5, HttpContext context, CatalogReader catalog, MirrorNode node, NodeMetrics metrics)
+    private static async Task<IResult> ByMd5(string md5, HttpContext context, CatalogReader catalog, MirrorNode node, NodeMetrics metrics, ClusterRuntime cluster, DownloadForwarder forwarder)
     {
         if (Md5.Normalize(md5) is not { } key)
         {
@@ -34,10 +35,10 @@ public static class FileEndpoints
         var record = catalog.FindByMd5(key);
         return record is null
             ? Answers.NotFound(context, "Not in the catalogue", $"No book or article with MD5 {key} is in this mirror's catalogue.")
-            : Serve(record, context, node, metrics);
+            : await Serve(record, context, node, metrics, cluster, forwarder).ConfigureAwait(false);
     }
 
-    private static IResult ByDoi(string doi, HttpContext context, CatalogReader catalog, MirrorNode node, NodeMetrics metrics)
+    private static async Task<IResult> ByDoi(string doi, HttpContext context, CatalogReader catalog, MirrorNode node, NodeMetrics metrics, ClusterRuntime cluster, DownloadForwarder forwarder)
     {
         if (doi.Length is 0 or > 300 || !doi.StartsWith("10.", StringComparison.Ordinal) || doi.Any(char.IsControl))
         {
@@ -47,10 +48,10 @@ public static class FileEndpoints
         var record = catalog.FindByDoi(doi);
         return record is null
             ? Answers.NotFound(context, "Not in the catalogue", $"No article with DOI {doi} is in this mirror's catalogue.")
-            : Serve(record, context, node, metrics);
+            : await Serve(record, context, node, metrics, cluster, forwarder).ConfigureAwait(false);
     }
 
-    private static IResult Serve(CatalogRecord record, HttpContext context, MirrorNode node, NodeMetrics metrics)
+    private static async Task<IResult> Serve(CatalogRecord record, HttpContext context, MirrorNode node, NodeMetrics metrics, ClusterRuntime cluster, DownloadForwarder forwarder)
     {
         var name = record.Md5 ?? record.Doi;
         if (record.Torrent is null || record.PathInTorrent is null)
@@ -60,6 +61,15 @@ public static class FileEndpoints
 
         if (node.FindServable(record.Torrent, record.PathInTorrent) is not { } file)
         {
+            // Any node serves any file: pass it through from a peer that holds it intact.
+            if (cluster.Enabled && DownloadForwarder.MayForward(context.Request)
+                && cluster.View.PeersWith(record.Torrent, cluster.Options.NodeId) is { Count: > 0 } peers
+                && await forwarder.ForwardAsync(context, peers).ConfigureAwait(false) is { } forwarded)
+            {
+                metrics.Downloads.Increment();
+                return forwarded;
+            }
+
             var state = node.View.Replica(record.Torrent)?.State.ToString().ToLowerInvariant() ?? "not held";
             return Answers.NotFound(context, "Not held here", $"{name} is in torrent {record.Torrent}, which this mirror does not hold intact ({state}). Try another mirror, or fetch the torrent.");
         }

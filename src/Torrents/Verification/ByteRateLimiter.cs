@@ -24,6 +24,23 @@ public sealed class ByteRateLimiter
     /// <summary>Blocks until <paramref name="bytes"/> may be read without going over the rate.</summary>
     public void Wait(int bytes, CancellationToken cancellationToken)
     {
+        var wait = Reserve(bytes);
+        if (wait > TimeSpan.Zero)
+        {
+            cancellationToken.WaitHandle.WaitOne(wait);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
+    /// <summary>Waits, without holding a thread, until <paramref name="bytes"/> may be moved without going over the rate.</summary>
+    public Task WaitAsync(int bytes, CancellationToken cancellationToken)
+    {
+        var wait = Reserve(bytes);
+        return wait > TimeSpan.Zero ? Task.Delay(wait, cancellationToken) : Task.CompletedTask;
+    }
+
+    private TimeSpan Reserve(int bytes)
+    {
         long due;
         lock (_gate)
         {
@@ -34,11 +51,6 @@ public sealed class ByteRateLimiter
             _nextFree = due + (long)(bytes * _ticksPerByte);
         }
 
-        var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
-        if (wait > TimeSpan.Zero)
-        {
-            cancellationToken.WaitHandle.WaitOne(wait);
-            cancellationToken.ThrowIfCancellationRequested();
-        }
+        return Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
     }
 }

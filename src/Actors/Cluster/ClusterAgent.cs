@@ -1,0 +1,215 @@
+using LibraryCluster.Actors.Cluster.Store;
+using LibraryCluster.Actors.Node;
+using LibraryCluster.Actors.Replicas;
+using LibraryCluster.Actors.Volumes;
+using Microsoft.Extensions.Logging;
+
+namespace LibraryCluster.Actors.Cluster;
+
+public abstract record ClusterMessage;
+
+internal sealed record JoinCluster : ClusterMessage;
+
+internal sealed record Joined(long Epoch, NodeState? Previous) : ClusterMessage;
+
+internal sealed record HeartbeatDue : ClusterMessage;
+
+internal sealed record HeartbeatDone(bool Renewed) : ClusterMessage;
+
+internal sealed record ReconcileDue : ClusterMessage;
+
+internal sealed record Planned(ClusterSnapshot Snapshot, ClusterPlan Plan, IReadOnlyDictionary<string, byte[]> Metainfo) : ClusterMessage;
+
+internal sealed record MapChanged(long? Epoch) : ClusterMessage;
+
+internal sealed record DatabaseFailed(string Doing, Exception Error) : ClusterMessage;
+
+/// <summary>A local volume changed state (the guardian forwards its volume actors' reports).</summary>
+public sealed record LocalVolumeChanged(VolumeTransition Transition) : ClusterMessage;
+
+/// <summary>
+/// This node's part in the cluster: joins the map, heartbeats, and on every reconcile tick reads the map and
+/// the replicas, plans (<see cref="ClusterPlanner"/>) and acts — marks silent peers Down or Out, holds and fills
+/// what placement gives it, retires what it no longer wants. All database work runs off the actor and comes
+/// back as messages; when the database cannot be reached the node keeps serving and changes nothing.
+/// </summary>
+public sealed class ClusterAgent(ClusterSettings settings, ClusterStore store, MirrorNode node, ClusterView view) : Actor<ClusterMessage>
+{
+    private const string HeartbeatTimer = "heartbeat";
+    private const string ReconcileTimer = "reconcile";
+    private static readonly TimeSpan RetryJoin = TimeSpan.FromSeconds(1);
+
+    private readonly HashSet<string> _failedVolumes = new(StringComparer.Ordinal);
+    private bool _joined;
+    private bool _reconciling;
+    private bool _databaseDown;
+
+    protected internal override void PreStart() => Context.Self.Tell(new JoinCluster());
+
+    protected internal override void Receive(ClusterMessage message)
+    {
+        switch (message)
+        {
+            case JoinCluster:
+                var volumes = Usage();
+                var at = Context.Time.GetUtcNow();
+                Context.PipeTo(Task.Run(() => store.Join(settings.NodeId, settings.Endpoint.ToString(), settings.Zone, volumes, at)), j => new Joined(j.Epoch, j.Previous), e => new DatabaseFailed("joining", e));
+                break;
+            case Joined joined:
+                _joined = true;
+                Recovered();
+                Context.Logger.LogInformation("node {Node} joined the cluster at epoch {Epoch} (was {Previous})", settings.NodeId, joined.Epoch, joined.Previous?.ToString() ?? "new");
+                if (joined.Previous == NodeState.Out)
+                {
+                    foreach (var replica in node.View.Replicas)
+                    {
+                        node.Verify(replica.Torrent, "node rejoined after being Out");
+                    }
+                }
+
+                Context.Timers.StartPeriodic(HeartbeatTimer, new HeartbeatDue(), settings.HeartbeatInterval);
+                Context.Timers.StartPeriodic(ReconcileTimer, new ReconcileDue(), settings.ReconcileInterval);
+                Context.Self.Tell(new ReconcileDue());
+                break;
+            case HeartbeatDue:
+                var usage = Usage();
+                var now = Context.Time.GetUtcNow();
+                Context.PipeTo(Task.Run(() => store.Heartbeat(settings.NodeId, now, usage)), r => new HeartbeatDone(r), e => new DatabaseFailed("heartbeating", e));
+                break;
+            case HeartbeatDone done:
+                Recovered();
+                if (!done.Renewed)
+                {
+                    // Peers marked this node Down or Out while it was silent: join again (and re-verify if it was Out).
+                    Context.Logger.LogWarning("node {Node} was marked down by its peers; rejoining", settings.NodeId);
+                    Context.Timers.Cancel(HeartbeatTimer);
+                    Context.Timers.Cancel(ReconcileTimer);
+                    _joined = false;
+                    Context.Self.Tell(new JoinCluster());
+                }
+
+                break;
+            case ReconcileDue when _joined && !_reconciling:
+                _reconciling = true;
+                var local = node.View.Replicas.ToDictionary(r => r.Torrent, StringComparer.Ordinal);
+                var failed = _failedVolumes.ToHashSet(StringComparer.Ordinal);
+                var readAt = Context.Time.GetUtcNow();
+                Context.PipeTo(Task.Run(() => Read(local, failed, readAt)), p => p, e => new DatabaseFailed("reading the map", e));
+                break;
+            case Planned planned:
+                _reconciling = false;
+                Recovered();
+                view.Publish(planned.Snapshot);
+                Act(planned);
+                break;
+            case MapChanged changed:
+                if (changed.Epoch is { } epoch)
+                {
+                    Context.Logger.LogInformation("cluster map now at epoch {Epoch}", epoch);
+                }
+
+                Context.Self.Tell(new ReconcileDue());
+                break;
+            case LocalVolumeChanged { Transition: var t }:
+                if (t.To == VolumeState.Failed)
+                {
+                    _failedVolumes.Add(t.Id);
+                    Context.Self.Tell(new ReconcileDue());
+                }
+                else if (t.To == VolumeState.In)
+                {
+                    _failedVolumes.Remove(t.Id);
+                }
+
+                break;
+            case DatabaseFailed failure:
+                _reconciling = false;
+                if (!_databaseDown)
+                {
+                    _databaseDown = true;
+                    Context.Logger.LogWarning("cluster database unreachable while {Doing}: {Message}; serving reads, changing nothing until it is back", failure.Doing, failure.Error.Message);
+                }
+
+                if (!_joined)
+                {
+                    Context.Timers.StartSingle("rejoin", new JoinCluster(), RetryJoin);
+                }
+
+                break;
+        }
+    }
+
+    private void Recovered()
+    {
+        if (_databaseDown)
+        {
+            _databaseDown = false;
+            Context.Logger.LogInformation("cluster database reachable again");
+        }
+    }
+
+    private Planned Read(IReadOnlyDictionary<string, ReplicaStatus> local, IReadOnlySet<string> failed, DateTimeOffset readAt)
+    {
+        // Torrents added to this node (watch folder, admin API) become the cluster's: placement spreads them from here.
+        var known = store.ListTorrents().Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var held in node.View.Torrents.Where(t => !known.Contains(t.Name)))
+        {
+            var file = Path.Join(node.Settings.TorrentsDirectory, held.Name + ".torrent");
+            if (File.Exists(file))
+            {
+                var collection = Catalog.Torrents.TorrentRegistration.CollectionOf(held.Name).ToString().ToLowerInvariant();
+                store.AddTorrent(new ClusterTorrent(held.Name, collection, held.Metainfo.TotalLength, held.Metainfo.InfoHash.ToString(), readAt), File.ReadAllBytes(file));
+            }
+        }
+
+        var snapshot = new ClusterSnapshot(store.ReadMap(), store.ListTorrents(), store.ReplicationFactors(), store.ListReplicas(), readAt);
+        var plan = ClusterPlanner.Plan(snapshot, settings, local, failed);
+        var metainfo = plan.Holds.ToDictionary(h => h.Torrent, h => store.GetMetainfo(h.Torrent) ?? [], StringComparer.Ordinal);
+        return new Planned(snapshot, plan, metainfo);
+    }
+
+    private void Act(Planned planned)
+    {
+        var plan = planned.Plan;
+        if (plan.MapChanges.Count > 0)
+        {
+            foreach (var change in plan.MapChanges)
+            {
+                Context.Logger.LogWarning("cluster map change at epoch {Epoch}: {Change}", planned.Snapshot.Map.Epoch, change);
+            }
+
+            var epoch = planned.Snapshot.Map.Epoch;
+            var at = Context.Time.GetUtcNow();
+            var changes = plan.MapChanges.ToArray();
+            Context.PipeTo(Task.Run(() => store.Change(epoch, at, changes)), e => new MapChanged(e), e => new DatabaseFailed("changing the map", e));
+            return;
+        }
+
+        foreach (var (torrent, volume) in plan.Holds)
+        {
+            if (planned.Metainfo.GetValueOrDefault(torrent) is { Length: > 0 } bytes)
+            {
+                node.Hold(torrent, bytes, volume);
+            }
+        }
+
+        foreach (var (torrent, sources, healing) in plan.Fetches)
+        {
+            node.Fetch(torrent, sources, healing);
+        }
+
+        foreach (var (torrent, reason) in plan.Retires)
+        {
+            Context.Logger.LogInformation("retiring {Torrent}: {Reason}", torrent, reason);
+            node.Retire(torrent, reason);
+        }
+    }
+
+    private List<(string Name, long Capacity, long Used)> Usage() =>
+        node.Settings.Volumes.Select(v =>
+        {
+            var (total, free) = VolumeProbe.Capacity(v.Path);
+            var capacity = v.CapacityCap is { } cap ? Math.Min(cap, total ?? cap) : total ?? 0;
+            return (v.Id, capacity, Math.Max(0, (total ?? 0) - (free ?? 0)));
+        }).ToList();
+}

@@ -1,0 +1,23 @@
+using LibraryCluster.Actors.Cluster.Store;
+using LibraryCluster.Actors.Cluster.Transfers;
+
+namespace LibraryCluster.Actors.Cluster;
+
+/// <summary>What one node does after one look at the cluster.</summary>
+public sealed record ClusterPlan
+{
+    /// <summary>Map changes this node saw were due (a node Down or Out, a local volume Failed), applied at the snapshot's epoch.</summary>
+    public IReadOnlyList<MapChange> MapChanges { get; init; } = [];
+
+    /// <summary>Torrents placed on this node that it does not hold yet: torrent → local volume.</summary>
+    public IReadOnlyList<(string Torrent, string Volume)> Holds { get; init; } = [];
+
+    /// <summary>Local replicas to fill from peers.</summary>
+    public IReadOnlyList<(string Torrent, IReadOnlyList<PeerSource> Sources, bool Healing)> Fetches { get; init; } = [];
+
+    /// <summary>Local replicas placement no longer wants, whose torrent has its full count of Healthy copies on its targets.</summary>
+    public IReadOnlyList<(string Torrent, string Reason)> Retires { get; init; } = [];
+
+    /// <summary>Torrents with fewer targets than their replication factor (not enough nodes or room).</summary>
+    public IReadOnlyList<string> Underplaced { get; init; } = [];
+}

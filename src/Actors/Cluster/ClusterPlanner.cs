@@ -1,0 +1,103 @@
+using LibraryCluster.Actors.Cluster.Store;
+using LibraryCluster.Actors.Cluster.Transfers;
+using LibraryCluster.Actors.Placement;
+using LibraryCluster.Actors.Replicas;
+
+namespace LibraryCluster.Actors.Cluster;
+
+/// <summary>
+/// Decides, from one snapshot, what this node does: mark peers Down or Out when their heartbeats stop, hold and
+/// fill the replicas placement gives it, and retire the ones it no longer wants — make before break: only once
+/// the torrent has its full count of Healthy copies on its targets, so the last Healthy copy is never deleted.
+/// A pure function: every node computes the same placement from the same map.
+/// </summary>
+public static class ClusterPlanner
+{
+    public static ClusterPlan Plan(ClusterSnapshot snapshot, ClusterSettings settings, IReadOnlyDictionary<string, ReplicaStatus> local, IReadOnlySet<string> failedLocalVolumes)
+    {
+        var self = settings.NodeId;
+        var changes = Liveness(snapshot, settings, failedLocalVolumes);
+        if (changes.Count > 0)
+        {
+            // The map is about to change; act on the new one, not on this.
+            return new ClusterPlan { MapChanges = changes };
+        }
+
+        var map = snapshot.Map;
+        var nodes = map.Nodes.ToDictionary(n => n.Id, StringComparer.Ordinal);
+        var eligible = map.Volumes
+            .Where(v => v.State == ClusterVolumeState.In && nodes.TryGetValue(v.Node, out var n) && n.State is NodeState.Up or NodeState.Down)
+            .Select(v => new PlacementVolume(v.Id, v.Node, nodes[v.Node].Zone, v.Capacity))
+            .ToList();
+        var factors = snapshot.Torrents.ToDictionary(t => t.Name, t => snapshot.ReplicationFactor(t, settings.DefaultReplicationFactor), StringComparer.Ordinal);
+        var placement = ReplicaPlacement.Compute(eligible, snapshot.Torrents.Select(t => new PlacementTorrent(t.Name, t.Size, factors[t.Name])).ToList(), settings.Placement);
+        var replicas = snapshot.Replicas.ToLookup(r => r.Torrent, StringComparer.Ordinal);
+
+        var holds = new List<(string, string)>();
+        var fetches = new List<(string, IReadOnlyList<PeerSource>, bool)>();
+        var retires = new List<(string, string)>();
+        foreach (var torrent in snapshot.Torrents)
+        {
+            var targets = placement.Targets.GetValueOrDefault(torrent.Name) ?? [];
+            var healthy = replicas[torrent.Name].Where(r => IsHealthy(r.State) && snapshot.IsUp(r.Node)).ToList();
+            var mine = targets.FirstOrDefault(v => v.StartsWith(self + "/", StringComparison.Ordinal));
+            var have = local.GetValueOrDefault(torrent.Name);
+            if (mine is not null)
+            {
+                var volume = mine[(self.Length + 1)..];
+                if (have is null || (have.State == ReplicaState.Lost && have.Volume != volume))
+                {
+                    holds.Add((torrent.Name, volume));
+                }
+                else if (have.State is ReplicaState.Absent or ReplicaState.Damaged)
+                {
+                    var sources = healthy.Where(r => r.Node != self)
+                        .Select(r => new PeerSource(r.Node, new Uri(nodes[r.Node].Endpoint)))
+                        .OrderBy(s => s.Node, StringComparer.Ordinal)
+                        .ToList();
+                    if (sources.Count > 0)
+                    {
+                        fetches.Add((torrent.Name, sources, healthy.Count < factors[torrent.Name]));
+                    }
+                }
+            }
+            else if (have is not null && have.State != ReplicaState.Retiring)
+            {
+                var onTargets = healthy.Count(r => r.Node != self && targets.Contains(r.VolumeId));
+                if (onTargets >= factors[torrent.Name])
+                {
+                    retires.Add((torrent.Name, $"placement moved it to {string.Join(", ", targets)}, where it has {onTargets} Healthy copies"));
+                }
+            }
+        }
+
+        return new ClusterPlan { Holds = holds, Fetches = fetches, Retires = retires, Underplaced = placement.Underplaced };
+    }
+
+    /// <summary>Peers whose heartbeats stopped, and this node's volumes that failed, as map changes.</summary>
+    private static List<MapChange> Liveness(ClusterSnapshot snapshot, ClusterSettings settings, IReadOnlySet<string> failedLocalVolumes)
+    {
+        var changes = new List<MapChange>();
+        foreach (var node in snapshot.Map.Nodes.Where(n => n.Id != settings.NodeId))
+        {
+            var silent = snapshot.ReadAt - node.Heartbeat;
+            if (node.State is NodeState.Up or NodeState.Leaving && silent > settings.DownAfter)
+            {
+                changes.Add(new MapChange.SetNode(node.Id, NodeState.Down, $"no heartbeat for {silent.TotalSeconds:0.0} s"));
+            }
+            else if (node.State == NodeState.Down && silent > settings.DownOutInterval)
+            {
+                changes.Add(new MapChange.SetNode(node.Id, NodeState.Out, $"down for {silent.TotalSeconds:0} s, longer than the down-out interval"));
+            }
+        }
+
+        foreach (var volume in snapshot.Map.Volumes.Where(v => v.Node == settings.NodeId && v.State != ClusterVolumeState.Failed && failedLocalVolumes.Contains(v.Name)))
+        {
+            changes.Add(new MapChange.SetVolume(volume.Id, ClusterVolumeState.Failed, "the node found it broken"));
+        }
+
+        return changes;
+    }
+
+    private static bool IsHealthy(ReplicaState state) => state is ReplicaState.Healthy or ReplicaState.Scrubbing;
+}

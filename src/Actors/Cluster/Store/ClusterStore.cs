@@ -1,0 +1,183 @@
+using System.Data.Common;
+using LibraryCluster.Actors.Replicas;
+using static LibraryCluster.Actors.Cluster.Store.ClusterDatabase;
+
+namespace LibraryCluster.Actors.Cluster.Store;
+
+/// <summary>A change to the cluster map, applied only if the map is still at the epoch it was computed from.</summary>
+public abstract record MapChange
+{
+    /// <summary>Sets a node's state (Down, Out, Leaving, Up).</summary>
+    public sealed record SetNode(string Node, NodeState State, string Reason) : MapChange;
+
+    /// <summary>Sets a volume's state (Failed, Draining, In, Out).</summary>
+    public sealed record SetVolume(string Volume, ClusterVolumeState State, string Reason) : MapChange;
+
+    /// <summary>Sets a collection's replication factor.</summary>
+    public sealed record SetReplication(string Collection, int Factor) : MapChange;
+}
+
+/// <summary>
+/// The cluster map (nodes, volumes, epoch), the torrents the cluster holds, the replication factors and every
+/// node's replicas, in the shared database. The database is the authority: map changes are conditional on the
+/// epoch they were computed from and bump it in the same transaction; heartbeats and usage are not map changes.
+/// </summary>
+public sealed class ClusterStore
+{
+    private const string NodeColumns = "id, endpoint, zone, state, reason, state_since, heartbeat";
+    private const string VolumeColumns = "id, node, name, capacity, used, state, reason";
+
+    private readonly ClusterDatabase _database;
+
+    public ClusterStore(ClusterDatabase database)
+    {
+        _database = database;
+        database.Migrate();
+    }
+
+    public ClusterDatabase Database => _database;
+
+    /// <summary>The map as one consistent read.</summary>
+    public ClusterMap ReadMap() => _database.InTransaction((c, t) => new ClusterMap(
+        Scalar<long>(c, t, "SELECT epoch FROM cluster WHERE id = 1"),
+        Query(c, t, $"SELECT {NodeColumns} FROM nodes ORDER BY id", ReadNode),
+        Query(c, t, $"SELECT {VolumeColumns} FROM volumes ORDER BY id", ReadVolume)));
+
+    /// <summary>
+    /// A node (re)joins: it is Up with this endpoint and zone, and its volumes are registered (a Failed one stays
+    /// Failed until an operator brings it back In). Returns the new epoch and the state the node had (null if new).
+    /// A node returning after being Out has its replicas marked Verifying in the same transaction, so that no
+    /// peer counts a copy that was written off as Healthy before the node has checked it again.
+    /// </summary>
+    public (long Epoch, NodeState? Previous) Join(string node, string endpoint, string zone, IReadOnlyList<(string Name, long Capacity, long Used)> volumes, DateTimeOffset at) =>
+        _database.InTransaction((c, t) =>
+        {
+            var epoch = Bump(c, t, expected: null)!.Value;
+            var previousText = Scalar<string>(c, t, "SELECT state FROM nodes WHERE id = @id", ("id", node));
+            NodeState? previous = previousText is null ? null : Enum.TryParse<NodeState>(previousText, out var p) ? p : NodeState.Out;
+            Execute(c, t, $"""
+                INSERT INTO nodes({NodeColumns}) VALUES (@id, @e, @z, 'Up', @r, @at, @at)
+                ON CONFLICT (id) DO UPDATE SET endpoint = excluded.endpoint, zone = excluded.zone, state = 'Up',
+                    reason = excluded.reason, state_since = excluded.state_since, heartbeat = excluded.heartbeat
+                """, ("id", node), ("e", endpoint), ("z", zone), ("r", previous is null ? "joined" : $"rejoined (was {previous})"), ("at", at.ToUnixTimeMilliseconds()));
+            foreach (var (name, capacity, used) in volumes)
+            {
+                Execute(c, t, $"""
+                    INSERT INTO volumes({VolumeColumns}) VALUES (@id, @n, @name, @cap, @used, 'In', 'joined')
+                    ON CONFLICT (id) DO UPDATE SET capacity = excluded.capacity, used = excluded.used
+                    """, ("id", ClusterVolume.IdOf(node, name)), ("n", node), ("name", name), ("cap", capacity), ("used", used));
+            }
+
+            if (previous == NodeState.Out)
+            {
+                Execute(c, t, "UPDATE replicas SET state = 'Verifying', reason = 'node rejoined after being Out; checking its data again', since = @at WHERE node = @id AND state <> 'Lost'",
+                    ("at", at.ToUnixTimeMilliseconds()), ("id", node));
+            }
+
+            return (epoch, previous);
+        });
+
+    /// <summary>Renews a node's lease and records its volumes' usage; not a map change. False if the node is not Up.</summary>
+    public bool Heartbeat(string node, DateTimeOffset at, IReadOnlyList<(string Name, long Capacity, long Used)> volumes) =>
+        _database.InTransaction((c, t) =>
+        {
+            var renewed = Execute(c, t, "UPDATE nodes SET heartbeat = @at WHERE id = @id AND state IN ('Up', 'Leaving')", ("at", at.ToUnixTimeMilliseconds()), ("id", node)) == 1;
+            foreach (var (name, capacity, used) in volumes)
+            {
+                Execute(c, t, "UPDATE volumes SET capacity = @cap, used = @used WHERE id = @id", ("cap", capacity), ("used", used), ("id", ClusterVolume.IdOf(node, name)));
+            }
+
+            return renewed;
+        });
+
+    /// <summary>
+    /// Applies <paramref name="changes"/> if the map is still at <paramref name="epoch"/>, bumping it once. Returns
+    /// the new epoch, or null when another node changed the map first (read it again and recompute).
+    /// </summary>
+    public long? Change(long epoch, DateTimeOffset at, params MapChange[] changes) => _database.InTransaction<long?>((c, t) =>
+    {
+        if (Bump(c, t, epoch) is not { } next)
+        {
+            return null;
+        }
+
+        foreach (var change in changes)
+        {
+            switch (change)
+            {
+                case MapChange.SetNode n:
+                    Execute(c, t, "UPDATE nodes SET state = @s, reason = @r, state_since = @at WHERE id = @id AND state <> @s",
+                        ("s", n.State.ToString()), ("r", n.Reason), ("at", at.ToUnixTimeMilliseconds()), ("id", n.Node));
+                    break;
+                case MapChange.SetVolume v:
+                    Execute(c, t, "UPDATE volumes SET state = @s, reason = @r WHERE id = @id", ("s", v.State.ToString()), ("r", v.Reason), ("id", v.Volume));
+                    break;
+                case MapChange.SetReplication r:
+                    Execute(c, t, "INSERT INTO replication(collection, factor) VALUES (@c, @f) ON CONFLICT (collection) DO UPDATE SET factor = excluded.factor",
+                        ("c", r.Collection), ("f", r.Factor));
+                    break;
+            }
+        }
+
+        return next;
+    });
+
+    /// <summary>Registers a torrent for the cluster to hold (idempotent for the same info-hash).</summary>
+    public void AddTorrent(ClusterTorrent torrent, byte[] metainfo) => _database.With(c =>
+    {
+        var existing = Scalar<string>(c, null, "SELECT info_hash FROM torrents WHERE name = @n", ("n", torrent.Name));
+        if (existing is not null && existing != torrent.InfoHash)
+        {
+            throw new ClusterStoreException($"torrent {torrent.Name} is already held by the cluster with info-hash {existing}; this one has {torrent.InfoHash}");
+        }
+
+        return Execute(c, null, "INSERT INTO torrents(name, collection, size, info_hash, metainfo, added) VALUES (@n, @c, @s, @h, @m, @a) ON CONFLICT (name) DO NOTHING",
+            ("n", torrent.Name), ("c", torrent.Collection), ("s", torrent.Size), ("h", torrent.InfoHash), ("m", metainfo), ("a", torrent.Added.ToUnixTimeMilliseconds()));
+    });
+
+    public IReadOnlyList<ClusterTorrent> ListTorrents() => _database.With(c =>
+        Query(c, null, "SELECT name, collection, size, info_hash, added FROM torrents ORDER BY name", r =>
+            new ClusterTorrent(r.GetString(0), r.GetString(1), r.GetInt64(2), r.GetString(3), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(4)))));
+
+    /// <summary>The .torrent file of a torrent the cluster holds, or null.</summary>
+    public byte[]? GetMetainfo(string torrent) => _database.With(c =>
+    {
+        using var command = Command(c, null, "SELECT metainfo FROM torrents WHERE name = @n", ("n", torrent));
+        return command.ExecuteScalar() as byte[];
+    });
+
+    /// <summary>Replication factor per collection, as set; collections not listed use the cluster's default.</summary>
+    public IReadOnlyDictionary<string, int> ReplicationFactors() => _database.With(c =>
+        Query(c, null, "SELECT collection, factor FROM replication", r => (r.GetString(0), Convert.ToInt32(r.GetValue(1), System.Globalization.CultureInfo.InvariantCulture)))
+            .ToDictionary(p => p.Item1, p => p.Item2, StringComparer.Ordinal));
+
+    /// <summary>Every replica of every node.</summary>
+    public IReadOnlyList<ClusterReplica> ListReplicas() => _database.With(c =>
+        Query(c, null, "SELECT node, torrent, volume, state, since FROM replicas ORDER BY torrent, node", r => new ClusterReplica(
+            r.GetString(0), r.GetString(1), r.GetString(2),
+            Enum.TryParse<ReplicaState>(r.GetString(3), out var state) ? state : ReplicaState.Absent,
+            DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(4)))));
+
+    /// <summary>The journal of the whole cluster, newest first, optionally for one torrent.</summary>
+    public IReadOnlyList<Replicas.JournalEntry> RecentJournal(int limit, string? torrent = null) => _database.With(c => torrent is null
+        ? Query(c, null, "SELECT seq, at, node, torrent, volume, from_state, to_state, reason, bytes FROM journal ORDER BY seq DESC LIMIT @l", SqlNodeStore.ReadJournal, ("l", Math.Clamp(limit, 0, 10_000)))
+        : Query(c, null, "SELECT seq, at, node, torrent, volume, from_state, to_state, reason, bytes FROM journal WHERE torrent = @t ORDER BY seq DESC LIMIT @l", SqlNodeStore.ReadJournal, ("t", torrent), ("l", Math.Clamp(limit, 0, 10_000))));
+
+    /// <summary>Moves the epoch on by one: unconditionally, or only from <paramref name="expected"/> (null if it moved).</summary>
+    private static long? Bump(DbConnection c, DbTransaction t, long? expected) =>
+        expected is { } e
+            ? Scalar<long?>(c, t, "UPDATE cluster SET epoch = epoch + 1 WHERE id = 1 AND epoch = @e RETURNING epoch", ("e", e))
+            : Scalar<long?>(c, t, "UPDATE cluster SET epoch = epoch + 1 WHERE id = 1 RETURNING epoch");
+
+    private static ClusterNode ReadNode(DbDataReader r) => new(
+        r.GetString(0), r.GetString(1), r.GetString(2),
+        Enum.TryParse<NodeState>(r.GetString(3), out var state) ? state : NodeState.Down,
+        r.GetString(4),
+        DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(5)),
+        DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(6)));
+
+    private static ClusterVolume ReadVolume(DbDataReader r) => new(
+        r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt64(3), r.GetInt64(4),
+        Enum.TryParse<ClusterVolumeState>(r.GetString(5), out var state) ? state : ClusterVolumeState.Failed,
+        r.GetString(6));
+}
