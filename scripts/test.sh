@@ -6,10 +6,12 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-# Real tools the Integration and Browser tests drive (Debian packages); installed once.
+# Real tools and servers the Integration, Browser and Chaos tests drive (Debian packages); installed once.
 need=()
 command -v mktorrent >/dev/null 2>&1 || need+=(mktorrent)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+# PostgreSQL: the tests start their own private servers from Debian's binaries (no system service needed).
+ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing ${need[*]} (Debian packages the integration tests use)"
   export DEBIAN_FRONTEND=noninteractive
