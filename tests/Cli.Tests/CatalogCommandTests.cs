@@ -82,6 +82,69 @@ public sealed class CatalogCommandTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", "Integration")]
+    public async Task Import_And_Show_Work_Against_PostgreSQL()
+    {
+        var sample = await SampleAsync("--books", "40", "--fiction", "20", "--scimag", "30", "--no-data");
+        var dumps = new[] { "libgen.sql", "fiction.sql", "scimag.sql" }.Select(d => Path.Join(sample, "dumps", d)).ToArray();
+        await using var server = await PostgresServer.StartAsync();
+        var database = await server.CreateDatabaseAsync();
+
+        var (code, output, error) = await CliRunner.RunAsync(["catalog", "import", .. dumps, "--postgres", database]);
+        Assert.True(code == ExitCodes.Ok, error + output);
+        Assert.Matches(@"catalogue postgresql://127\.0\.0\.1:\d+/test_\w+: 90 records", output);
+
+        (code, output, error) = await CliRunner.RunAsync(["catalog", "import", .. dumps, "--postgres", database, "--json"]);
+        Assert.True(code == ExitCodes.Ok, error + output);
+        using (var json = JsonDocument.Parse(output))
+        {
+            var tables = json.RootElement.EnumerateArray().SelectMany(r => r.GetProperty("tables").EnumerateArray()).ToList();
+            Assert.All(tables, t => Assert.Equal((0, 0), (t.GetProperty("inserted").GetInt64(), t.GetProperty("updated").GetInt64())));
+            Assert.Equal(tables.Sum(t => t.GetProperty("rows").GetInt64() - t.GetProperty("bad").GetInt64()), tables.Sum(t => t.GetProperty("unchanged").GetInt64()));
+        }
+
+        var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Join(sample, "sample.json"))).RootElement.GetProperty("records");
+        var article = manifest.EnumerateArray().First(r => r.GetProperty("collection").GetString() == "Scimag");
+        (code, output, error) = await CliRunner.RunAsync("catalog", "show", article.GetProperty("doi").GetString()!.ToUpperInvariant(), "--postgres", database);
+        Assert.True(code == ExitCodes.Ok, error + output);
+        Assert.Contains(article.GetProperty("zipEntry").GetString()!, output, StringComparison.Ordinal);
+
+        (code, _, _) = await CliRunner.RunAsync("catalog", "show", "0123456789abcdef0123456789abcdef", "--postgres", database);
+        Assert.Equal(ExitCodes.NotFound, code);
+    }
+
+    [Fact]
+    public async Task A_PostgreSQL_That_Cannot_Be_Reached_Gets_Exit_2_Naming_Host_Port_And_Reason()
+    {
+        int port;
+        using (var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+        {
+            listener.Start();
+            port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        }
+
+        var dump = _temp.Write("one.sql", "INSERT INTO `updated` (`ID`,`Title`) VALUES (1,'x');\n"u8);
+        var (code, output, error) = await CliRunner.RunAsync("catalog", "import", dump, "--postgres", $"Host=127.0.0.1;Port={port};Username=u;Password=hunter2;Database=library");
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains($"postgresql://127.0.0.1:{port}/library", error, StringComparison.Ordinal);
+        Assert.Contains("refused", error, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("hunter2", error + output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+
+        (code, _, error) = await CliRunner.RunAsync("catalog", "show", "x", "--postgres", "Hots=127.0.0.1");
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("not a PostgreSQL connection string", error, StringComparison.Ordinal);
+
+        (code, _, error) = await CliRunner.RunAsync("catalog", "import", dump, "--db", _temp.Join("c.db"), "--postgres", "Host=127.0.0.1");
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("either --db PATH (SQLite) or --postgres CONNECTION", error, StringComparison.Ordinal);
+
+        (code, _, error) = await CliRunner.RunAsync("catalog", "show", "x");
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("either --db PATH (SQLite) or --postgres CONNECTION", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_Dump_With_Bad_Rows_Imports_The_Rest_And_Exits_4_Naming_Them()
     {
         var dump = _temp.Write("bad.sql", """

@@ -4,16 +4,18 @@ using LibraryCluster.Catalog;
 using LibraryCluster.Catalog.Dumps;
 using LibraryCluster.Catalog.Import;
 using LibraryCluster.Catalog.Store;
+using LibraryCluster.Catalog.Store.Postgres;
 using LibraryCluster.Catalog.Torrents;
 using LibraryCluster.Search.Sqlite;
 using LibraryCluster.Torrents;
 using LibraryCluster.Torrents.Metainfo;
 using LibraryCluster.Torrents.Verification;
+using Npgsql;
 using Spectre.Console;
 
 namespace LibraryCluster.Cli.Commands;
 
-/// <summary><c>libcluster catalog import|show|register</c>: the catalogue on its embedded store.</summary>
+/// <summary><c>libcluster catalog import|show|register</c>: the catalogue in its SQLite file or (import, show) in a shared PostgreSQL database.</summary>
 internal static class CatalogCommands
 {
     public static Command Build() => new("catalog", "Import LibGen dumps into the catalogue, look records up, register torrents.")
@@ -25,17 +27,54 @@ internal static class CatalogCommands
 
     internal static Option<FileInfo> DatabaseOption() => new("--db") { Description = "The catalogue database file (SQLite).", Required = true };
 
+    /// <summary>Where import and show find the catalogue: a SQLite file or a PostgreSQL database, exactly one.</summary>
+    private sealed record StoreOptions(Option<FileInfo?> Db, Option<string?> Postgres)
+    {
+        public static StoreOptions Create() => new(
+            new Option<FileInfo?>("--db") { Description = "The catalogue database file (SQLite). Give this or --postgres.", HelpName = "PATH" },
+            new Option<string?>("--postgres")
+            {
+                Description = "The catalogue in a PostgreSQL database shared by a cluster, as an Npgsql connection string, e.g. \"Host=db;Port=5432;Username=libcluster;Password=…;Database=libcluster\". Its tables (schema `catalog`) are created or migrated on first use. Give this or --db.",
+                HelpName = "CONNECTION",
+            });
+
+        /// <summary>Opens the one catalogue the command line names; a SQLite file must exist unless <paramref name="create"/>.</summary>
+        public ICatalogStore Open(ParseResult parse, bool create)
+        {
+            var (db, postgres) = (parse.GetValue(Db), parse.GetValue(Postgres));
+            if ((db is null) == (postgres is null))
+            {
+                throw new ArgumentException("name the catalogue with either --db PATH (SQLite) or --postgres CONNECTION (PostgreSQL)");
+            }
+
+            return postgres is not null ? PostgresCatalogStore.Open(postgres) : CatalogStore.Open(create ? db!.FullName : ExistingDatabase(db!));
+        }
+    }
+
+    /// <summary>A PostgreSQL failure after the store opened (the server went away mid-import) as a message naming the server, not a stack trace.</summary>
+    private static async Task<int> WithPostgresErrors(ICatalogStore store, Func<Task<int>> body)
+    {
+        try
+        {
+            return await body().ConfigureAwait(false);
+        }
+        catch (NpgsqlException e)
+        {
+            throw new CatalogException($"{store.Location}: {PostgresCatalogStore.Reason(e)}", e);
+        }
+    }
+
     private static Command Import()
     {
         var dumps = new Argument<FileInfo[]>("DUMP") { Description = "libgen.sql, fiction.sql, scimag.sql (or .sql.gz, or a .zip holding one).", Arity = ArgumentArity.OneOrMore };
-        var db = DatabaseOption();
+        var where = StoreOptions.Create();
         var batch = new Option<int>("--batch-rows") { Description = "Rows per transaction (a killed import redoes at most this many).", DefaultValueFactory = _ => new ImportOptions().BatchRows };
         var json = new Option<bool>("--json") { Description = "Print JSON for scripts." };
         var command = new Command(
             "import",
-            "Import dumps into the catalogue. Safe to repeat: the same dump changes nothing, a newer one updates what changed, an interrupted import finishes when run again. Exit 0: imported; 4: imported, but some rows or statements were skipped (see the report); 2: a dump could not be read.\n\nExample:\n  libcluster catalog import sample/dumps/libgen.sql sample/dumps/fiction.sql --db catalog.db")
+            "Import dumps into the catalogue. Safe to repeat: the same dump changes nothing, a newer one updates what changed, an interrupted import finishes when run again. The catalogue is a SQLite file (--db, with its full-text index) or a shared PostgreSQL database (--postgres, records only: no full-text index there). Exit 0: imported; 4: imported, but some rows or statements were skipped (see the report); 2: a dump could not be read, or the catalogue could not be opened (the message names the file, or the PostgreSQL host, port and error).\n\nExamples:\n  libcluster catalog import sample/dumps/libgen.sql sample/dumps/fiction.sql --db catalog.db\n  libcluster catalog import sample/dumps/libgen.sql --postgres \"Host=127.0.0.1;Port=5432;Username=libcluster;Database=libcluster\"")
         {
-            dumps, db, batch, json,
+            dumps, where.Db, where.Postgres, batch, json,
         };
         command.SetAction((parse, cancellationToken) => Terminal.RunAsync(async () =>
         {
@@ -45,41 +84,50 @@ internal static class CatalogCommands
                 throw new ArgumentException($"--batch-rows {options.BatchRows}: must be at least 1");
             }
 
-            using var store = CatalogStore.Open(parse.GetValue(db)!.FullName);
-            SqliteSearchIndex.Install(store);
-            var reports = new List<ImportReport>();
-            foreach (var dump in parse.GetValue(dumps)!)
+            using var store = where.Open(parse, create: true);
+            if (store is CatalogStore sqlite)
             {
-                reports.Add(await ImportOneAsync(store, dump.FullName, options, cancellationToken).ConfigureAwait(false));
+                SqliteSearchIndex.Install(sqlite);
             }
 
-            var clean = reports.All(r => r.Issues.All(i => i.Severity == DumpIssueSeverity.Warning) && r.Tables.All(t => t.Bad == 0));
-            if (parse.GetValue(json))
-            {
-                Terminal.WriteJson(reports.Select(r => new
-                {
-                    r.File,
-                    r.Bytes,
-                    Seconds = Math.Round(r.Elapsed.TotalSeconds, 3),
-                    r.Rows,
-                    r.Tables,
-                    r.SkippedTables,
-                    r.InvalidUtf8Sequences,
-                    Issues = r.Issues.Select(i => i.ToString()),
-                }));
-            }
-            else
-            {
-                reports.ForEach(WriteReport);
-                AnsiConsole.WriteLine($"catalogue {store.DatabasePath}: {store.CountRecords():N0} records");
-            }
-
-            return clean ? ExitCodes.Ok : ExitCodes.Partial;
+            return await WithPostgresErrors(store, () => ImportAllAsync(parse, store, dumps, options, json, cancellationToken)).ConfigureAwait(false);
         }));
         return command;
     }
 
-    private static async Task<ImportReport> ImportOneAsync(CatalogStore store, string path, ImportOptions options, CancellationToken cancellationToken)
+    private static async Task<int> ImportAllAsync(ParseResult parse, ICatalogStore store, Argument<FileInfo[]> dumps, ImportOptions options, Option<bool> json, CancellationToken cancellationToken)
+    {
+        var reports = new List<ImportReport>();
+        foreach (var dump in parse.GetValue(dumps)!)
+        {
+            reports.Add(await ImportOneAsync(store, dump.FullName, options, cancellationToken).ConfigureAwait(false));
+        }
+
+        var clean = reports.All(r => r.Issues.All(i => i.Severity == DumpIssueSeverity.Warning) && r.Tables.All(t => t.Bad == 0));
+        if (parse.GetValue(json))
+        {
+            Terminal.WriteJson(reports.Select(r => new
+            {
+                r.File,
+                r.Bytes,
+                Seconds = Math.Round(r.Elapsed.TotalSeconds, 3),
+                r.Rows,
+                r.Tables,
+                r.SkippedTables,
+                r.InvalidUtf8Sequences,
+                Issues = r.Issues.Select(i => i.ToString()),
+            }));
+        }
+        else
+        {
+            reports.ForEach(WriteReport);
+            AnsiConsole.WriteLine($"catalogue {store.Location}: {store.CountRecords():N0} records");
+        }
+
+        return clean ? ExitCodes.Ok : ExitCodes.Partial;
+    }
+
+    private static async Task<ImportReport> ImportOneAsync(ICatalogStore store, string path, ImportOptions options, CancellationToken cancellationToken)
     {
         if (!Terminal.IsInteractive)
         {
@@ -145,38 +193,43 @@ internal static class CatalogCommands
     private static Command Show()
     {
         var key = new Argument<string>("MD5|DOI") { Description = "A record's MD5 or an article's DOI." };
-        var db = DatabaseOption();
+        var where = StoreOptions.Create();
         var json = new Option<bool>("--json") { Description = "Print JSON for scripts." };
-        var command = new Command("show", "Show a record: its metadata, its torrent and the path inside it. Exit 0: found; 5: not in the catalogue.\n\nExample:\n  libcluster catalog show 7b2a4d53e6e1a8b0a5d5c0c9d1f00240 --db catalog.db") { key, db, json };
-        command.SetAction((parse, _) => Terminal.RunAsync(() =>
+        var command = new Command("show", "Show a record: its metadata, its torrent and the path inside it. Works on a SQLite catalogue (--db) or a PostgreSQL one (--postgres; torrents are registered in SQLite only, so there a record's torrent shows as not registered). Exit 0: found; 5: not in the catalogue; 2: the catalogue could not be opened.\n\nExamples:\n  libcluster catalog show 7b2a4d53e6e1a8b0a5d5c0c9d1f00240 --db catalog.db\n  libcluster catalog show 10.1000/xyz123 --postgres \"Host=127.0.0.1;Username=libcluster;Database=libcluster\"") { key, where.Db, where.Postgres, json };
+        command.SetAction((parse, _) => Terminal.RunAsync(async () =>
         {
-            using var store = CatalogStore.Open(ExistingDatabase(parse.GetValue(db)!));
-            var records = store.FindByMd5OrDoi(parse.GetValue(key)!);
-            var shown = records.Select(r =>
-            {
-                var (infoHash, held) = r.Torrent is null ? (null, false) : TorrentRegistration.Status(store, r.Collection, r.Torrent);
-                var description = r.Md5 is null ? null : store.GetDescription(r.Collection, r.Md5);
-                return new { Record = r, Topic = store.GetTopic(r.Topic), TorrentInfoHash = infoHash, Held = held, Description = description?.Description };
-            }).ToList();
-            if (parse.GetValue(json))
-            {
-                Terminal.WriteJson(shown);
-            }
-            else if (shown.Count == 0)
-            {
-                AnsiConsole.WriteLine($"{parse.GetValue(key)}: not in the catalogue");
-            }
-            else
-            {
-                foreach (var item in shown)
-                {
-                    WriteRecord(item.Record, item.Topic, item.TorrentInfoHash, item.Held, item.Description);
-                }
-            }
-
-            return Task.FromResult(shown.Count > 0 ? ExitCodes.Ok : ExitCodes.NotFound);
+            using var store = where.Open(parse, create: false);
+            return await WithPostgresErrors(store, () => Task.FromResult(ShowRecords(parse, store, key, json))).ConfigureAwait(false);
         }));
         return command;
+    }
+
+    private static int ShowRecords(ParseResult parse, ICatalogStore store, Argument<string> key, Option<bool> json)
+    {
+        var records = store.FindByMd5OrDoi(parse.GetValue(key)!);
+        var shown = records.Select(r =>
+        {
+            var (infoHash, held) = r.Torrent is null || store is not CatalogStore sqlite ? (null, false) : TorrentRegistration.Status(sqlite, r.Collection, r.Torrent);
+            var description = r.Md5 is null ? null : store.GetDescription(r.Collection, r.Md5);
+            return new { Record = r, Topic = store.GetTopic(r.Topic), TorrentInfoHash = infoHash, Held = held, Description = description?.Description };
+        }).ToList();
+        if (parse.GetValue(json))
+        {
+            Terminal.WriteJson(shown);
+        }
+        else if (shown.Count == 0)
+        {
+            AnsiConsole.WriteLine($"{parse.GetValue(key)}: not in the catalogue");
+        }
+        else
+        {
+            foreach (var item in shown)
+            {
+                WriteRecord(item.Record, item.Topic, item.TorrentInfoHash, item.Held, item.Description);
+            }
+        }
+
+        return shown.Count > 0 ? ExitCodes.Ok : ExitCodes.NotFound;
     }
 
     private static void WriteRecord(Catalog.Records.CatalogRecord r, string? topic, string? infoHash, bool held, string? description)

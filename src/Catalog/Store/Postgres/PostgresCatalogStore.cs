@@ -79,10 +79,11 @@ public sealed class PostgresCatalogStore : ICatalogStore
     public static string Reason(Exception e) => e switch
     {
         PostgresException p => $"{p.MessageText} (SQLSTATE {p.SqlState})",
-        NpgsqlException { InnerException: SocketException s } n => $"{n.Message}: {s.Message}",
-        NpgsqlException { InnerException: TimeoutException or IOException } n => $"{n.Message}: {n.InnerException!.Message}",
+        NpgsqlException { InnerException: SocketException or TimeoutException or IOException } n => WithCause(n.Message, n.InnerException!.Message),
         _ => e.Message,
     };
+
+    private static string WithCause(string message, string cause) => message.Contains(cause, StringComparison.Ordinal) ? message : $"{message}: {cause}";
 
     /// <inheritdoc/>
     public ICatalogWriter BeginWrite() => new PostgresCatalogWriter(this);
