@@ -1,0 +1,124 @@
+using LibraryCluster.Actors.Cluster;
+using LibraryCluster.Actors.Cluster.Store;
+using LibraryCluster.Actors.Placement;
+using LibraryCluster.Actors.Replicas;
+
+namespace LibraryCluster.Actors.Tests.Cluster;
+
+/// <summary>What a node decides from one look at the cluster: liveness, holds and fetches, make before break.</summary>
+public sealed class ClusterPlannerTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
+
+    private static ClusterSettings Settings(string node) => new() { NodeId = node, Endpoint = new Uri($"http://127.0.0.1/{node}/") };
+
+    private static ClusterNode Node(string id, NodeState state = NodeState.Up, double silentSeconds = 0, string zone = "z") =>
+        new(id, $"http://127.0.0.1/{id}/", zone, state, "test", Now.AddMinutes(-1), Now.AddSeconds(-silentSeconds));
+
+    private static ClusterSnapshot Snapshot(IReadOnlyList<ClusterNode> nodes, IReadOnlyList<ClusterReplica> replicas, params string[] torrents) => new(
+        new ClusterMap(7, nodes, nodes.SelectMany(n => new[] { new ClusterVolume($"{n.Id}/a", n.Id, "a", 1_000_000_000, 0, ClusterVolumeState.In, "") }).ToList()),
+        torrents.Select(t => new ClusterTorrent(t, "scitech", 1_000_000, "hash", Now)).ToList(),
+        new Dictionary<string, int>(),
+        replicas,
+        Now);
+
+    private static ClusterReplica Replica(string node, string torrent, ReplicaState state = ReplicaState.Healthy) => new(node, torrent, "a", state, Now);
+
+    private static ReplicaStatus Local(string torrent, ReplicaState state) => new() { Torrent = torrent, Volume = "a", State = state, Reason = "", Since = Now };
+
+    private static readonly IReadOnlySet<string> NoFailures = new HashSet<string>();
+
+    [Fact]
+    public void A_silent_peer_is_marked_down_and_one_down_past_the_interval_out_and_nothing_else_happens_that_round()
+    {
+        var snapshot = Snapshot([Node("n1"), Node("n2", silentSeconds: 6), Node("n3", NodeState.Down, silentSeconds: 601)], [], "r_1000");
+
+        var plan = ClusterPlanner.Plan(snapshot, Settings("n1"), new Dictionary<string, ReplicaStatus>(), NoFailures);
+
+        Assert.Equal(
+            [new MapChange.SetNode("n2", NodeState.Down, "no heartbeat for 6.0 s"), new MapChange.SetNode("n3", NodeState.Out, "down for 601 s, longer than the down-out interval")],
+            plan.MapChanges);
+        Assert.Empty(plan.Holds);
+        Assert.Empty(plan.Retires);
+    }
+
+    [Fact]
+    public void A_local_volume_that_failed_is_reported_to_the_map()
+    {
+        var plan = ClusterPlanner.Plan(Snapshot([Node("n1"), Node("n2")], [], "r_1000"), Settings("n1"), new Dictionary<string, ReplicaStatus>(), new HashSet<string> { "a" });
+
+        Assert.Equal([new MapChange.SetVolume("n1/a", ClusterVolumeState.Failed, "the node found it broken")], plan.MapChanges);
+    }
+
+    [Fact]
+    public void Every_node_holds_what_placement_gives_it_and_fetches_it_only_from_up_peers_with_a_healthy_copy()
+    {
+        var torrents = Enumerable.Range(0, 20).Select(i => $"r_{i}000").ToArray();
+        var replicas = torrents.SelectMany(t => new[] { Replica("n1", t), Replica("n4", t) }).ToList();
+        var nodes = new[] { Node("n1"), Node("n2"), Node("n3"), Node("n4", NodeState.Down, silentSeconds: 1) };
+        var snapshot = Snapshot(nodes, replicas, torrents);
+
+        var holds = new[] { "n2", "n3" }.SelectMany(n => ClusterPlanner.Plan(snapshot, Settings(n), new Dictionary<string, ReplicaStatus>(), NoFailures).Holds).ToList();
+        var n2Absent = ClusterPlanner.Plan(snapshot, Settings("n2"), torrents.ToDictionary(t => t, t => Local(t, ReplicaState.Absent)), NoFailures);
+
+        Assert.NotEmpty(holds);
+        Assert.All(n2Absent.Fetches, f => Assert.Equal(["n1"], f.Sources.Select(s => s.Node)));
+        Assert.All(n2Absent.Fetches, f => Assert.True(f.Healing, "one Healthy copy on an Up node is below the factor of 2: healing"));
+    }
+
+    [Fact]
+    public void A_copy_placement_no_longer_wants_is_kept_until_the_torrent_has_its_full_count_healthy_on_its_targets()
+    {
+        var nodes = new[] { Node("n1"), Node("n2"), Node("n3") };
+        const string torrent = "r_1000";
+        var targets = ClusterPlannerTestsPlacement.TargetsOf(Snapshot(nodes, [], torrent), torrent);
+        var spare = nodes.Select(n => n.Id).Single(n => !targets.Contains(n));
+        var local = new Dictionary<string, ReplicaStatus> { [torrent] = Local(torrent, ReplicaState.Healthy) };
+
+        var oneReady = Snapshot(nodes, [Replica(spare, torrent), Replica(targets[0], torrent), Replica(targets[1], torrent, ReplicaState.Fetching)], torrent);
+        var bothReady = Snapshot(nodes, [Replica(spare, torrent), Replica(targets[0], torrent), Replica(targets[1], torrent)], torrent);
+
+        Assert.Empty(ClusterPlanner.Plan(oneReady, Settings(spare), local, NoFailures).Retires);
+        Assert.Equal(torrent, Assert.Single(ClusterPlanner.Plan(bothReady, Settings(spare), local, NoFailures).Retires).Torrent);
+    }
+
+    [Fact]
+    public void The_last_healthy_copy_is_never_retired_even_when_placement_wants_it_elsewhere()
+    {
+        var nodes = new[] { Node("n1"), Node("n2"), Node("n3") };
+        const string torrent = "r_1000";
+        var targets = ClusterPlannerTestsPlacement.TargetsOf(Snapshot(nodes, [], torrent), torrent);
+        var spare = nodes.Select(n => n.Id).Single(n => !targets.Contains(n));
+        var local = new Dictionary<string, ReplicaStatus> { [torrent] = Local(torrent, ReplicaState.Healthy) };
+
+        // The targets' copies are damaged, or on a node that is down: neither counts.
+        var damaged = Snapshot(nodes, [Replica(spare, torrent), Replica(targets[0], torrent, ReplicaState.Damaged), Replica(targets[1], torrent, ReplicaState.Absent)], torrent);
+        var down = Snapshot(nodes.Select(n => n.Id == targets[0] ? n with { State = NodeState.Down } : n).ToList(), [Replica(spare, torrent), Replica(targets[0], torrent), Replica(targets[1], torrent)], torrent);
+
+        Assert.Empty(ClusterPlanner.Plan(damaged, Settings(spare), local, NoFailures).Retires);
+        Assert.Empty(ClusterPlanner.Plan(down, Settings(spare), local, NoFailures).Retires);
+    }
+
+    [Fact]
+    public void A_replica_lost_with_its_volume_is_placed_again_on_another_volume_of_the_same_node()
+    {
+        var nodes = new[] { Node("n1"), Node("n2") };
+        var snapshot = Snapshot(nodes, [Replica("n2", "r_1000")], "r_1000") is var s
+            ? s with { Map = s.Map with { Volumes = [new("n1/b", "n1", "b", 1_000_000_000, 0, ClusterVolumeState.In, ""), new("n2/a", "n2", "a", 1_000_000_000, 0, ClusterVolumeState.In, "")] } }
+            : throw new InvalidOperationException();
+
+        var plan = ClusterPlanner.Plan(snapshot, Settings("n1"), new Dictionary<string, ReplicaStatus> { ["r_1000"] = Local("r_1000", ReplicaState.Lost) }, NoFailures);
+
+        Assert.Equal([("r_1000", "b")], plan.Holds);
+    }
+}
+
+/// <summary>Where placement puts a torrent among single-volume nodes (node ids), for the tests above.</summary>
+internal static class ClusterPlannerTestsPlacement
+{
+    public static IReadOnlyList<string> TargetsOf(ClusterSnapshot snapshot, string torrent) =>
+        ReplicaPlacement.Compute(
+                snapshot.Map.Volumes.Select(v => new PlacementVolume(v.Id, v.Node, "z", v.Capacity)).ToList(),
+                [new PlacementTorrent(torrent, 1_000_000, 2)])
+            .Targets[torrent].Select(v => v.Split('/')[0]).ToList();
+}
