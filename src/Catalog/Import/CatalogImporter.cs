@@ -15,7 +15,7 @@ public static class CatalogImporter
 {
     private const int ChunkSize = 1024;
 
-    private delegate Func<ICatalogWriter, RecordChange>? TableMapper(DumpRow row, ColumnMap columns);
+    private delegate CatalogWrite? TableMapper(DumpRow row, ColumnMap columns);
 
     /// <summary>Per table: turns a row into the write it needs (null for a row that cannot become one).</summary>
     private static readonly Dictionary<string, TableMapper> Tables = new(StringComparer.Ordinal)
@@ -38,7 +38,7 @@ public static class CatalogImporter
         using var file = DumpFile.Open(path);
         var reader = new SqlDumpReader(file.Sql, Path.GetFileName(path), Tables.ContainsKey);
         var reports = new Dictionary<string, TableImportReport>(StringComparer.Ordinal);
-        var channel = Channel.CreateBounded<List<(TableImportReport Report, Func<ICatalogWriter, RecordChange> Write)>>(new BoundedChannelOptions(16) { SingleReader = true, SingleWriter = true });
+        var channel = Channel.CreateBounded<Chunk>(new BoundedChannelOptions(16) { SingleReader = true, SingleWriter = true });
 
         using var import = store.BeginImport();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -102,10 +102,10 @@ public static class CatalogImporter
     /// <summary>The reading thread: parse, map, and hand writes over in chunks.</summary>
     private static async Task Read(
         SqlDumpReader reader, DumpFile file, Dictionary<string, TableImportReport> reports,
-        ChannelWriter<List<(TableImportReport, Func<ICatalogWriter, RecordChange>)>> output, IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
+        ChannelWriter<Chunk> output, IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
     {
         var maps = new Dictionary<IReadOnlyList<string>, ColumnMap>(ReferenceEqualityComparer.Instance);
-        var chunk = new List<(TableImportReport, Func<ICatalogWriter, RecordChange>)>(ChunkSize);
+        var chunk = new Chunk();
         long rows = 0;
         try
         {
@@ -125,7 +125,7 @@ public static class CatalogImporter
                 report.Rows++;
                 if (Tables[row.Table](row, map) is { } write)
                 {
-                    chunk.Add((report, write));
+                    chunk.Add(report, write);
                 }
                 else
                 {
@@ -135,7 +135,7 @@ public static class CatalogImporter
                 if (chunk.Count == ChunkSize)
                 {
                     await output.WriteAsync(chunk, cancellationToken).ConfigureAwait(false);
-                    chunk = new List<(TableImportReport, Func<ICatalogWriter, RecordChange>)>(ChunkSize);
+                    chunk = new Chunk();
                 }
 
                 if ((++rows & 0x3FFF) == 0)
@@ -158,31 +158,41 @@ public static class CatalogImporter
         }
     }
 
-    /// <summary>The writing thread: one transaction per <see cref="ImportOptions.BatchRows"/> rows.</summary>
-    private static async Task WriteAll(ICatalogStore store, ChannelReader<List<(TableImportReport Report, Func<ICatalogWriter, RecordChange> Write)>> input, ImportOptions options, CancellationToken cancellationToken)
+    /// <summary>The writing thread: one transaction per <see cref="ImportOptions.BatchRows"/> rows, each chunk handed to the store at once.</summary>
+    private static async Task WriteAll(ICatalogStore store, ChannelReader<Chunk> input, ImportOptions options, CancellationToken cancellationToken)
     {
         var writer = store.BeginWrite();
         var inBatch = 0;
+        var changes = new RecordChange[ChunkSize];
         try
         {
             await foreach (var chunk in input.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
-                foreach (var (report, write) in chunk)
+                for (var done = 0; done < chunk.Count;)
                 {
-                    switch (write(writer))
+                    // Up to the end of the chunk or of the transaction, whichever comes first.
+                    var count = Math.Min(chunk.Count - done, options.BatchRows - inBatch);
+                    writer.Write(chunk.Writes.AsSpan(done, count), changes.AsSpan(0, count));
+                    for (var i = 0; i < count; i++)
                     {
-                        case RecordChange.Inserted:
-                            report.Inserted++;
-                            break;
-                        case RecordChange.Updated:
-                            report.Updated++;
-                            break;
-                        default:
-                            report.Unchanged++;
-                            break;
+                        var report = chunk.Reports[done + i];
+                        switch (changes[i])
+                        {
+                            case RecordChange.Inserted:
+                                report.Inserted++;
+                                break;
+                            case RecordChange.Updated:
+                                report.Updated++;
+                                break;
+                            default:
+                                report.Unchanged++;
+                                break;
+                        }
                     }
 
-                    if (++inBatch >= options.BatchRows)
+                    done += count;
+                    inBatch += count;
+                    if (inBatch >= options.BatchRows)
                     {
                         writer.Commit();
                         writer.Dispose();
@@ -201,12 +211,27 @@ public static class CatalogImporter
         }
     }
 
-    private static Func<ICatalogWriter, RecordChange>? Write(CatalogRecord? record) => record is null ? null : writer => writer.Upsert(record);
+    /// <summary>Up to <see cref="ChunkSize"/> writes and the table report each one counts in.</summary>
+    private sealed class Chunk
+    {
+        public CatalogWrite[] Writes { get; } = new CatalogWrite[ChunkSize];
 
-    /// <summary>Side tables cannot tell an insert from an update cheaply; a change counts as an insert.</summary>
-    private static RecordChange Changed(bool changed) => changed ? RecordChange.Inserted : RecordChange.Unchanged;
+        public TableImportReport[] Reports { get; } = new TableImportReport[ChunkSize];
 
-    private static Func<ICatalogWriter, RecordChange>? Description(Collection collection, DumpRow row, ColumnMap c, string md5Column, string descriptionColumn)
+        public int Count { get; private set; }
+
+        public void Add(TableImportReport report, CatalogWrite write)
+        {
+            Reports[Count] = report;
+            Writes[Count++] = write;
+        }
+    }
+
+    private static RecordWrite? Write(CatalogRecord? record) => record is null ? null : new RecordWrite(record);
+
+    // Side tables cannot tell an insert from an update cheaply: a change counts as an insert (CatalogWrite.ApplyTo).
+
+    private static DescriptionWrite? Description(Collection collection, DumpRow row, ColumnMap c, string md5Column, string descriptionColumn)
     {
         if (Records.Md5.Normalize(c.Text(row, md5Column)) is not { } md5)
         {
@@ -214,10 +239,10 @@ public static class CatalogImporter
         }
 
         var (description, toc, modified) = (c.Text(row, descriptionColumn), c.Text(row, "toc"), c.Time(row, "TimeLastModified"));
-        return writer => Changed(writer.UpsertDescription(collection, md5, description, toc, modified));
+        return new DescriptionWrite(collection, md5, description, toc, modified);
     }
 
-    private static Func<ICatalogWriter, RecordChange>? Hashes(Collection collection, DumpRow row, ColumnMap c)
+    private static HashesWrite? Hashes(Collection collection, DumpRow row, ColumnMap c)
     {
         if (Records.Md5.Normalize(c.Text(row, "md5")) is not { } md5)
         {
@@ -227,10 +252,10 @@ public static class CatalogImporter
         var (crc32, edonkey, aich, sha1, tth, btih, sha256, ipfs) = (
             c.Text(row, "crc32"), c.Text(row, "edonkey"), c.Text(row, "aich"), c.Text(row, "sha1"), c.Text(row, "tth"),
             c.Text(row, "btih").ToLowerInvariant(), c.Text(row, "sha256"), c.Text(row, "ipfs_cid"));
-        return writer => Changed(writer.UpsertHashes(collection, md5, crc32, edonkey, aich, sha1, tth, btih, sha256, ipfs));
+        return new HashesWrite(collection, md5, crc32, edonkey, aich, sha1, tth, btih, sha256, ipfs);
     }
 
-    private static Func<ICatalogWriter, RecordChange>? Topic(DumpRow row, ColumnMap c)
+    private static TopicWrite? Topic(DumpRow row, ColumnMap c)
     {
         if (c.Number(row, "topic_id") is not { } id)
         {
@@ -238,6 +263,6 @@ public static class CatalogImporter
         }
 
         var (lang, description, parent) = (c.Text(row, "lang"), c.Text(row, "topic_descr"), c.Number(row, "topic_id_hl"));
-        return writer => Changed(writer.UpsertTopic(id, lang, description, parent));
+        return new TopicWrite(id, lang, description, parent);
     }
 }

@@ -62,6 +62,19 @@ public interface ICatalogWriter : IDisposable
     /// <returns>Whether the row was inserted or its name or parent differed.</returns>
     bool UpsertTopic(long topicId, string lang, string description, long? parent);
 
+    /// <summary>
+    /// Runs many writes in order and puts each one's outcome in <paramref name="changes"/>. The same as calling
+    /// the one-row methods in turn (which this default does); a store may send them together instead
+    /// (PostgreSQL pipelines them in one round trip).
+    /// </summary>
+    void Write(ReadOnlySpan<CatalogWrite> writes, Span<RecordChange> changes)
+    {
+        for (var i = 0; i < writes.Length; i++)
+        {
+            changes[i] = writes[i].ApplyTo(this);
+        }
+    }
+
     /// <summary>Commits the batch. Disposing without committing rolls it back.</summary>
     void Commit();
 }

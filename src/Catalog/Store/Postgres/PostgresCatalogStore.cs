@@ -52,6 +52,13 @@ public sealed class PostgresCatalogStore : ICatalogStore
         }
 
         var location = Describe(builder);
+
+        // Lets Npgsql prepare the import's pipelined upserts after a few uses, as it cannot for a batch by hand.
+        if (builder.MaxAutoPrepare == 0)
+        {
+            builder.MaxAutoPrepare = 16;
+        }
+
         NpgsqlDataSource? dataSource = null;
         NpgsqlConnection? connection = null;
         try

@@ -18,6 +18,12 @@ public sealed class PostgresCatalogWriter : ICatalogWriter
         "filesize", "isbns", "identifiers", "doi", "journal", "visible", "generic", "topic", "locator", "time_added", "time_modified", "torrent", "path", "zip_entry",
     ];
 
+    private static readonly NpgsqlDbType[] DescriptionTypes = [NpgsqlDbType.Integer, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Bigint];
+
+    private static readonly NpgsqlDbType[] HashesTypes = [NpgsqlDbType.Integer, .. Enumerable.Repeat(NpgsqlDbType.Text, 9)];
+
+    private static readonly NpgsqlDbType[] TopicTypes = [NpgsqlDbType.Bigint, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Bigint];
+
     private static readonly NpgsqlDbType[] RecordTypes =
     [
         NpgsqlDbType.Bigint, NpgsqlDbType.Integer, NpgsqlDbType.Bigint, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text,
@@ -49,6 +55,7 @@ public sealed class PostgresCatalogWriter : ICatalogWriter
         INSERT INTO catalog.descriptions AS d (collection, md5, description, toc, time_modified) VALUES ($1, $2, $3, $4, $5)
         ON CONFLICT (collection, md5) DO UPDATE SET description = excluded.description, toc = excluded.toc, time_modified = excluded.time_modified
         WHERE coalesce(excluded.time_modified, 0) > coalesce(d.time_modified, 0)
+        RETURNING true
         """;
 
     private const string UpsertHashesSql = """
@@ -57,14 +64,17 @@ public sealed class PostgresCatalogWriter : ICatalogWriter
             tth = excluded.tth, btih = excluded.btih, sha256 = excluded.sha256, ipfs_cid = excluded.ipfs_cid
         WHERE (h.crc32, h.edonkey, h.aich, h.sha1, h.tth, h.btih, h.sha256, h.ipfs_cid) IS DISTINCT FROM
               (excluded.crc32, excluded.edonkey, excluded.aich, excluded.sha1, excluded.tth, excluded.btih, excluded.sha256, excluded.ipfs_cid)
+        RETURNING true
         """;
 
     private const string UpsertTopicSql = """
         INSERT INTO catalog.topics AS t (topic_id, lang, description, parent) VALUES ($1, $2, $3, $4)
         ON CONFLICT (topic_id, lang) DO UPDATE SET description = excluded.description, parent = excluded.parent
         WHERE (t.description, t.parent) IS DISTINCT FROM (excluded.description, excluded.parent)
+        RETURNING true
         """;
 
+    private readonly NpgsqlConnection _connection;
     private readonly NpgsqlTransaction _transaction;
     private readonly NpgsqlCommand _upsertRecord;
     private readonly NpgsqlCommand _upsertDescription;
@@ -73,33 +83,88 @@ public sealed class PostgresCatalogWriter : ICatalogWriter
 
     internal PostgresCatalogWriter(PostgresCatalogStore store)
     {
-        _transaction = store.Connection.BeginTransaction();
+        _connection = store.Connection;
+        _transaction = _connection.BeginTransaction();
 
         // Prepared once per store and kept; they run inside whichever transaction the connection has open.
         _upsertRecord = store.Prepared(UpsertRecordSql, RecordTypes);
-        _upsertDescription = store.Prepared(UpsertDescriptionSql, NpgsqlDbType.Integer, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Bigint);
-        _upsertHashes = store.Prepared(UpsertHashesSql, [NpgsqlDbType.Integer, .. Enumerable.Repeat(NpgsqlDbType.Text, 9)]);
-        _upsertTopic = store.Prepared(UpsertTopicSql, NpgsqlDbType.Bigint, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Bigint);
+        _upsertDescription = store.Prepared(UpsertDescriptionSql, DescriptionTypes);
+        _upsertHashes = store.Prepared(UpsertHashesSql, HashesTypes);
+        _upsertTopic = store.Prepared(UpsertTopicSql, TopicTypes);
     }
 
     /// <inheritdoc/>
     public RecordChange Upsert(CatalogRecord record)
     {
+        Bind(_upsertRecord, RecordValues(record));
+        return RecordOutcome(_upsertRecord.ExecuteScalar());
+    }
+
+    /// <summary>
+    /// Sends every write as one pipelined batch (one round trip instead of one per row) and reads each
+    /// statement's outcome in order. Npgsql prepares the statements itself after a few uses (auto-prepare,
+    /// which <see cref="PostgresCatalogStore.Open"/> turns on).
+    /// </summary>
+    public void Write(ReadOnlySpan<CatalogWrite> writes, Span<RecordChange> changes)
+    {
+        if (writes.IsEmpty)
+        {
+            return;
+        }
+
+        using var batch = new NpgsqlBatch(_connection, _transaction);
+        foreach (var write in writes)
+        {
+            var (sql, types, values) = write switch
+            {
+                RecordWrite w => (UpsertRecordSql, RecordTypes, RecordValues(w.Record)),
+                DescriptionWrite w => (UpsertDescriptionSql, DescriptionTypes, [(int)w.Collection, w.Md5, w.Description, w.Toc, Seconds(w.Modified)]),
+                HashesWrite w => (UpsertHashesSql, HashesTypes, [(int)w.Collection, w.Md5, w.Crc32, w.Edonkey, w.Aich, w.Sha1, w.Tth, w.Btih, w.Sha256, w.IpfsCid]),
+                TopicWrite w => (UpsertTopicSql, TopicTypes, new object?[] { w.TopicId, w.Lang, w.Description, w.Parent }),
+                _ => throw new ArgumentException($"unknown catalogue write {write.GetType().Name}", nameof(writes)),
+            };
+            var command = new NpgsqlBatchCommand(sql);
+            for (var i = 0; i < values.Length; i++)
+            {
+                command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = types[i], Value = Value(values[i]) });
+            }
+
+            batch.BatchCommands.Add(command);
+        }
+
+        using var reader = batch.ExecuteReader();
+        for (var i = 0; i < writes.Length; i++)
+        {
+            if (i > 0 && !reader.NextResult())
+            {
+                throw new CatalogException($"PostgreSQL answered {i} of {writes.Length} catalogue writes");
+            }
+
+            var row = reader.Read() ? reader.GetValue(0) : null;
+            changes[i] = writes[i] is RecordWrite ? RecordOutcome(row) : row is null ? RecordChange.Unchanged : RecordChange.Inserted;
+        }
+    }
+
+    private static object?[] RecordValues(CatalogRecord record)
+    {
         var isbns = record.Isbns.Select(Clean).ToArray();
-        Bind(
-            _upsertRecord,
+        return
+        [
             CatalogSchema.Key(record.Collection, record.Id), (int)record.Collection, record.Id, record.Source, record.Md5, record.Title, record.Author,
             record.Series, record.Publisher, record.Edition, record.Year, record.YearNumber, record.Language, record.Extension,
             record.Filesize, string.Join(' ', isbns), record.Identifiers, record.Doi, record.Journal, record.Visible, record.Generic,
             record.Topic, record.Locator, Seconds(record.TimeAdded), Seconds(record.Modified), record.Torrent, record.PathInTorrent, record.ZipEntry,
-            isbns);
-        return _upsertRecord.ExecuteScalar() switch
-        {
-            true => RecordChange.Inserted,
-            false => RecordChange.Updated,
-            _ => RecordChange.Unchanged,
-        };
+            isbns,
+        ];
     }
+
+    /// <summary>The record statement returns <c>inserted</c> (true for a new row, false for an update) or no row when nothing changed.</summary>
+    private static RecordChange RecordOutcome(object? inserted) => inserted switch
+    {
+        true => RecordChange.Inserted,
+        false => RecordChange.Updated,
+        _ => RecordChange.Unchanged,
+    };
 
     /// <inheritdoc/>
     public bool UpsertDescription(Collection collection, string md5, string description, string toc, DateTime? modified) =>
@@ -121,21 +186,23 @@ public sealed class PostgresCatalogWriter : ICatalogWriter
     private static bool Changed(NpgsqlCommand command, params ReadOnlySpan<object?> values)
     {
         Bind(command, values);
-        return command.ExecuteNonQuery() > 0;
+        return command.ExecuteScalar() is not null;
     }
 
     private static void Bind(NpgsqlCommand command, params ReadOnlySpan<object?> values)
     {
         for (var i = 0; i < values.Length; i++)
         {
-            command.Parameters[i].Value = values[i] switch
-            {
-                null => DBNull.Value,
-                string text => Clean(text),
-                var value => value,
-            };
+            command.Parameters[i].Value = Value(values[i]);
         }
     }
+
+    private static object Value(object? value) => value switch
+    {
+        null => DBNull.Value,
+        string text => Clean(text),
+        _ => value,
+    };
 
     /// <summary>PostgreSQL text cannot hold U+0000 (a dump's <c>\0</c>), which SQLite keeps: it is dropped here.</summary>
     private static string Clean(string text) => text.Contains('\0', StringComparison.Ordinal) ? text.Replace("\0", string.Empty, StringComparison.Ordinal) : text;
