@@ -8,7 +8,7 @@
 #        scripts/cluster.sh status      nodes, their states and replica counts (from PostgreSQL)
 #        scripts/cluster.sh clean       down, then delete $DIR
 # Settings (environment): DIR=./cluster BASE_PORT=8180 PG_PORT=55432 RF=2 DOWN_OUT=10m (e.g. 30s for tests)
-#        TORRENTS: sample size (books over how many torrents; default about 16 torrents)
+#        BOOKS=1200 FICTION=300 SCIMAG=300 SIZE_SCALE=0.01 PIECE_LENGTH=65536: the sample (about 15 torrents)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -48,7 +48,7 @@ prepare_sample() {
   [ -f "$dir/catalog.db" ] && return
   echo "generating the sample collection and its catalogue ..."
   dotnet "$dir/bin/cli/libcluster.dll" sample create --out "$dir/sample" --books "${BOOKS:-1200}" --fiction "${FICTION:-300}" --scimag "${SCIMAG:-300}" \
-    --id-gap 8 --size-scale 0.01 --piece-length 65536 --seed 5 >/dev/null
+    --id-gap 8 --size-scale "${SIZE_SCALE:-0.01}" --piece-length "${PIECE_LENGTH:-65536}" --seed 5 >/dev/null
   dotnet "$dir/bin/cli/libcluster.dll" catalog import "$dir/sample/dumps/libgen.sql" "$dir/sample/dumps/fiction.sql" "$dir/sample/dumps/scimag.sql" \
     --db "$dir/catalog.db.partial" >/dev/null
   mv "$dir/catalog.db.partial" "$dir/catalog.db"

@@ -1,0 +1,103 @@
+"""Healing throughput against curl from nginx (bench/heal/run.sh). Writes bench/results/heal.{md,json}."""
+import argparse, json, os, shutil, signal, socket, subprocess, tempfile, time
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def psql(env, sql):
+    pg = sorted(os.listdir("/usr/lib/postgresql"))[-1]
+    return subprocess.run([f"/usr/lib/postgresql/{pg}/bin/psql", "-h", "127.0.0.1", "-p", env["PG_PORT"], "-U", "librarycluster",
+                           "-d", "librarycluster", "-tAc", sql], capture_output=True, text=True, check=True).stdout.strip()
+
+
+def wait(predicate, limit, what):
+    start = time.monotonic()
+    while time.monotonic() - start < limit:
+        if predicate():
+            return time.monotonic() - start
+        time.sleep(0.2)
+    raise SystemExit(f"timed out after {limit} s waiting for {what}")
+
+
+def main():
+    args = argparse.ArgumentParser()
+    args.add_argument("--size-scale", default="0.5")
+    args.add_argument("--books", default="400")
+    a = args.parse_args()
+    work = tempfile.mkdtemp(prefix="lc-bench-heal-")
+    env = dict(os.environ, DIR=os.path.join(work, "cluster"), BASE_PORT=str(free_port() - 1), PG_PORT=str(free_port()),
+               BOOKS=a.books, FICTION="0", SCIMAG="0", SIZE_SCALE=a.size_scale, PIECE_LENGTH="1048576", RF="2")
+    cluster = os.path.join(ROOT, "scripts", "cluster.sh")
+    nginx = None
+    try:
+        print("node 1 alone: generating the sample and adopting it ...", flush=True)
+        subprocess.run([cluster, "up", "1"], env=env, check=True)
+        wait(lambda: int(psql(env, "SELECT count(*) FROM torrents") or 0) > 0 and
+             psql(env, "SELECT count(*) FROM replicas WHERE node='node1' AND state='Healthy'") == psql(env, "SELECT count(*) FROM torrents"), 600, "node1 to hold everything")
+        torrents = int(psql(env, "SELECT count(*) FROM torrents"))
+        total = int(psql(env, "SELECT sum(size) FROM torrents"))
+        volume = os.path.join(env["DIR"], "node1", "volumes", "a")
+        files = [os.path.relpath(os.path.join(d, f), volume) for d, _, fs in os.walk(volume) for f in fs]
+        print(f"{torrents} torrents, {len(files)} files, {total:,} bytes on node1", flush=True)
+
+        # The anchor: nginx serves node1's volume; curl fetches every file (2 at a time, as the node's 2 transfer slots) and syncs.
+        port = free_port()
+        conf = os.path.join(work, "nginx.conf")
+        with open(conf, "w") as f:
+            f.write(f"""worker_processes auto; pid {work}/nginx.pid; error_log {work}/nginx-error.log; daemon off;
+events {{ worker_connections 1024; }}
+http {{ access_log off; sendfile on; tcp_nopush on; server {{ listen 127.0.0.1:{port}; root {volume}; }} }}""")
+        nginx = subprocess.Popen(["nginx", "-c", conf, "-p", work])
+        time.sleep(0.5)
+        target = os.path.join(work, "curl-copy")
+        subprocess.run("sync; echo 3 > /proc/sys/vm/drop_caches", shell=True, check=False)
+        listing = os.path.join(work, "urls.txt")
+        with open(listing, "w") as f:
+            for rel in files:
+                f.write(f"url = \"http://127.0.0.1:{port}/{rel}\"\noutput = \"{os.path.join(target, rel)}\"\n")
+        start = time.monotonic()
+        subprocess.run(["curl", "-sS", "--fail", "--create-dirs", "--parallel", "--parallel-max", "2", "-K", listing], check=True)
+        subprocess.run(["sync"], check=True)
+        curl_seconds = time.monotonic() - start
+        shutil.rmtree(target)
+
+        # The node: node2 joins and must hold every torrent (2 nodes, factor 2): it copies everything from node1.
+        subprocess.run("sync; echo 3 > /proc/sys/vm/drop_caches", shell=True, check=False)
+        print("node 2 joins and heals ...", flush=True)
+        start = time.monotonic()
+        subprocess.run([cluster, "up", "2"], env=env, check=True, stdout=subprocess.DEVNULL)
+        joined = time.monotonic() - start
+        wait(lambda: psql(env, "SELECT count(*) FROM replicas WHERE node='node2' AND state='Healthy'") == str(torrents), 900, "node2 to heal")
+        node_seconds = time.monotonic() - start
+        last = psql(env, "SELECT max(since) FROM replicas WHERE node='node2' AND state='Healthy'")
+        fetch_started = psql(env, "SELECT min(at) FROM journal WHERE node='node2' AND to_state='Fetching'")
+        copy_seconds = (int(last) - int(fetch_started)) / 1000
+        result = {
+            "torrents": torrents, "files": len(files), "bytes": total,
+            "curl_seconds": round(curl_seconds, 2), "curl_mb_s": round(total / 1e6 / curl_seconds, 1),
+            "node_copy_seconds": round(copy_seconds, 2), "node_mb_s": round(total / 1e6 / copy_seconds, 1),
+            "node_wall_seconds_incl_start": round(node_seconds, 2), "node_start_seconds": round(joined, 2),
+        }
+        result["node_vs_curl"] = round(result["node_mb_s"] / result["curl_mb_s"], 3)
+        print(json.dumps(result, indent=2))
+        os.makedirs(os.path.join(ROOT, "bench", "results"), exist_ok=True)
+        with open(os.path.join(ROOT, "bench", "results", "heal.json"), "w") as f:
+            json.dump(result, f, indent=2)
+        with open(os.path.join(ROOT, "bench", "results", "heal.md"), "w") as f:
+            f.write(f"{torrents} torrents, {len(files)} files, {total:,} bytes; node copy {copy_seconds:.2f} s = {result['node_mb_s']} MB/s; "
+                    f"curl from nginx {curl_seconds:.2f} s = {result['curl_mb_s']} MB/s; node/curl = {result['node_vs_curl']:.0%}\n")
+    finally:
+        if nginx:
+            nginx.send_signal(signal.SIGQUIT)
+        subprocess.run([cluster, "down"], env=env, check=False, stdout=subprocess.DEVNULL)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
