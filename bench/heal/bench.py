@@ -31,6 +31,7 @@ def main():
     args.add_argument("--books", default="400")
     a = args.parse_args()
     work = tempfile.mkdtemp(prefix="lc-bench-heal-")
+    os.chmod(work, 0o755)  # PostgreSQL runs as its own user and must reach its folder
     env = dict(os.environ, DIR=os.path.join(work, "cluster"), BASE_PORT=str(free_port() - 1), PG_PORT=str(free_port()),
                BOOKS=a.books, FICTION="0", SCIMAG="0", SIZE_SCALE=a.size_scale, PIECE_LENGTH="1048576", RF="2")
     cluster = os.path.join(ROOT, "scripts", "cluster.sh")
