@@ -44,6 +44,9 @@ public sealed class ClusterAgent(ClusterSettings settings, ClusterStore store, M
     private bool _reconciling;
     private bool _databaseDown;
 
+    // Until then, peers' leases are not judged: after an outage nobody could renew them (see ClusterPlanner).
+    private DateTimeOffset _judgePeersFrom;
+
     protected internal override void PreStart() => Context.Self.Tell(new JoinCluster());
 
     protected internal override void Receive(ClusterMessage message)
@@ -59,11 +62,12 @@ public sealed class ClusterAgent(ClusterSettings settings, ClusterStore store, M
                 _joined = true;
                 Recovered();
                 Context.Logger.LogInformation("node {Node} joined the cluster at epoch {Epoch} (was {Previous})", settings.NodeId, joined.Epoch, joined.Previous?.ToString() ?? "new");
+                _judgePeersFrom = Context.Time.GetUtcNow() + settings.DownAfter;
                 if (joined.Previous == NodeState.Out)
                 {
-                    foreach (var replica in node.View.Replicas)
+                    foreach (var torrent in node.View.Torrents)
                     {
-                        node.Verify(replica.Torrent, "node rejoined after being Out");
+                        node.Verify(torrent.Name, "node rejoined after being Out");
                     }
                 }
 
@@ -94,7 +98,8 @@ public sealed class ClusterAgent(ClusterSettings settings, ClusterStore store, M
                 var local = node.View.Replicas.ToDictionary(r => r.Torrent, StringComparer.Ordinal);
                 var failed = _failedVolumes.ToHashSet(StringComparer.Ordinal);
                 var readAt = Context.Time.GetUtcNow();
-                Context.PipeTo(Task.Run(() => Read(local, failed, readAt)), p => p, e => new DatabaseFailed("reading the map", e));
+                var judgePeers = readAt >= _judgePeersFrom;
+                Context.PipeTo(Task.Run(() => Read(local, failed, readAt, judgePeers)), p => p, e => new DatabaseFailed("reading the map", e));
                 break;
             case Planned planned:
                 _reconciling = false;
@@ -144,11 +149,12 @@ public sealed class ClusterAgent(ClusterSettings settings, ClusterStore store, M
         if (_databaseDown)
         {
             _databaseDown = false;
+            _judgePeersFrom = Context.Time.GetUtcNow() + settings.DownAfter;
             Context.Logger.LogInformation("cluster database reachable again");
         }
     }
 
-    private Planned Read(IReadOnlyDictionary<string, ReplicaStatus> local, IReadOnlySet<string> failed, DateTimeOffset readAt)
+    private Planned Read(IReadOnlyDictionary<string, ReplicaStatus> local, IReadOnlySet<string> failed, DateTimeOffset readAt, bool judgePeers)
     {
         // Torrents added to this node (watch folder, admin API) become the cluster's: placement spreads them from here.
         var known = store.ListTorrents().Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
@@ -163,7 +169,7 @@ public sealed class ClusterAgent(ClusterSettings settings, ClusterStore store, M
         }
 
         var snapshot = new ClusterSnapshot(store.ReadMap(), store.ListTorrents(), store.ReplicationFactors(), store.ListReplicas(), readAt);
-        var plan = ClusterPlanner.Plan(snapshot, settings, local, failed);
+        var plan = ClusterPlanner.Plan(snapshot, settings, local, failed, judgePeers);
         var metainfo = plan.Holds.ToDictionary(h => h.Torrent, h => store.GetMetainfo(h.Torrent) ?? [], StringComparer.Ordinal);
         return new Planned(snapshot, plan, metainfo);
     }

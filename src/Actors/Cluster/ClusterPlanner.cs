@@ -13,10 +13,18 @@ namespace LibraryCluster.Actors.Cluster;
 /// </summary>
 public static class ClusterPlanner
 {
-    public static ClusterPlan Plan(ClusterSnapshot snapshot, ClusterSettings settings, IReadOnlyDictionary<string, ReplicaStatus> local, IReadOnlySet<string> failedLocalVolumes)
+    /// <param name="snapshot">One consistent read of the cluster.</param>
+    /// <param name="settings">This node's cluster settings.</param>
+    /// <param name="local">This node's replicas as its actors last published them.</param>
+    /// <param name="failedLocalVolumes">This node's volumes its volume actors found Failed.</param>
+    /// <param name="judgePeers">
+    /// False while this node's own view of heartbeats cannot be trusted (just after the database came back: every
+    /// peer's lease looks expired because nobody could renew it), so that no live peer is marked Down.
+    /// </param>
+    public static ClusterPlan Plan(ClusterSnapshot snapshot, ClusterSettings settings, IReadOnlyDictionary<string, ReplicaStatus> local, IReadOnlySet<string> failedLocalVolumes, bool judgePeers = true)
     {
         var self = settings.NodeId;
-        var changes = Liveness(snapshot, settings, failedLocalVolumes);
+        var changes = Liveness(snapshot, settings, failedLocalVolumes, judgePeers);
         if (changes.Count > 0)
         {
             // The map is about to change; act on the new one, not on this.
@@ -63,7 +71,9 @@ public static class ClusterPlanner
             }
             else if (have is not null && have.State != ReplicaState.Retiring)
             {
-                var onTargets = healthy.Count(r => r.Node != self && targets.Contains(r.VolumeId));
+                // A target node counts whichever of its volumes holds the copy (it keeps one copy per torrent).
+                var targetNodes = targets.Select(v => v[..v.IndexOf('/', StringComparison.Ordinal)]).ToHashSet(StringComparer.Ordinal);
+                var onTargets = healthy.Count(r => r.Node != self && targetNodes.Contains(r.Node));
                 if (onTargets >= factors[torrent.Name])
                 {
                     retires.Add((torrent.Name, $"placement moved it to {string.Join(", ", targets)}, where it has {onTargets} Healthy copies"));
@@ -75,10 +85,10 @@ public static class ClusterPlanner
     }
 
     /// <summary>Peers whose heartbeats stopped, and this node's volumes that failed, as map changes.</summary>
-    private static List<MapChange> Liveness(ClusterSnapshot snapshot, ClusterSettings settings, IReadOnlySet<string> failedLocalVolumes)
+    private static List<MapChange> Liveness(ClusterSnapshot snapshot, ClusterSettings settings, IReadOnlySet<string> failedLocalVolumes, bool judgePeers)
     {
         var changes = new List<MapChange>();
-        foreach (var node in snapshot.Map.Nodes.Where(n => n.Id != settings.NodeId))
+        foreach (var node in snapshot.Map.Nodes.Where(n => judgePeers && n.Id != settings.NodeId))
         {
             var silent = snapshot.ReadAt - node.Heartbeat;
             if (node.State is NodeState.Up or NodeState.Leaving && silent > settings.DownAfter)

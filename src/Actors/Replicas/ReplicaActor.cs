@@ -163,7 +163,7 @@ public sealed class ReplicaActor(ReplicaSetup initial) : Actor<ReplicaMessage>
                 _setup.Gone?.Invoke();
                 Context.Stop();
                 break;
-            case VerifyReplica verify when _status.State is not (ReplicaState.Lost or ReplicaState.Verifying or ReplicaState.Retiring):
+            case VerifyReplica verify when _status.State is not (ReplicaState.Lost or ReplicaState.Retiring) && !(_status.State == ReplicaState.Verifying && _running is not null):
                 Cancel();
                 Start(scrub: false, verify.Reason);
                 break;
