@@ -177,6 +177,13 @@ public sealed class ClusterAgent(ClusterSettings settings, ClusterStore store, M
     private void Act(Planned planned)
     {
         var plan = planned.Plan;
+        if (plan.MapChanges.Count > 0 && Context.Time.GetUtcNow() < _judgePeersFrom && plan.MapChanges.Any(c => c is MapChange.SetNode))
+        {
+            // Planned before the database came back (or before this node rejoined): peers' leases were not renewable
+            // then. The next reconcile judges them again.
+            return;
+        }
+
         if (plan.MapChanges.Count > 0)
         {
             foreach (var change in plan.MapChanges)

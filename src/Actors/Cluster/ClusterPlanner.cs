@@ -88,6 +88,10 @@ public static class ClusterPlanner
     private static List<MapChange> Liveness(ClusterSnapshot snapshot, ClusterSettings settings, IReadOnlySet<string> failedLocalVolumes, bool judgePeers)
     {
         var changes = new List<MapChange>();
+
+        // If this node's own lease looks expired too, the database (or this node) was away, not the peers.
+        var own = snapshot.Map.Node(settings.NodeId);
+        judgePeers &= own is not null && snapshot.ReadAt - own.Heartbeat <= settings.DownAfter;
         foreach (var node in snapshot.Map.Nodes.Where(n => judgePeers && n.Id != settings.NodeId))
         {
             var silent = snapshot.ReadAt - node.Heartbeat;
