@@ -1,4 +1,3 @@
-using LibraryCluster.Catalog.Import;
 using LibraryCluster.Catalog.Store;
 using LibraryCluster.Samples;
 using LibraryCluster.Search.Sqlite;
@@ -51,10 +50,7 @@ public sealed class ChaosSample
         using (var store = CatalogStore.Open(catalog))
         {
             SqliteSearchIndex.Install(store);
-            foreach (var dump in new[] { "libgen.sql", "fiction.sql", "scimag.sql" })
-            {
-                await CatalogImporter.ImportAsync(store, Path.Join(sampleDirectory, "dumps", dump), new ImportOptions(), null, cancellationToken);
-            }
+            await SampleCatalog.ImportAsync(store, sampleDirectory, cancellationToken: cancellationToken);
         }
 
         return new ChaosSample(sampleDirectory, catalog, manifest);

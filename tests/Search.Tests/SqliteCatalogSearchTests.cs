@@ -34,10 +34,7 @@ public sealed class SearchCatalogFixture : IAsyncLifetime
         });
         using var store = CatalogStore.Open(Database);
         SqliteSearchIndex.Install(store);
-        foreach (var dump in new[] { "libgen.sql", "fiction.sql", "scimag.sql" })
-        {
-            await CatalogImporter.ImportAsync(store, _temp.Join("sample", "dumps", dump));
-        }
+        await SampleCatalog.ImportAsync(store, _temp.Join("sample"));
 
         foreach (var torrent in Manifest.Torrents.Where(t => t.Name == "f_0"))
         {

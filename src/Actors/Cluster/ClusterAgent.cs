@@ -157,18 +157,22 @@ public sealed class ClusterAgent(ClusterSettings settings, ClusterStore store, M
     private Planned Read(IReadOnlyDictionary<string, ReplicaStatus> local, IReadOnlySet<string> failed, DateTimeOffset readAt, bool judgePeers)
     {
         // Torrents added to this node (watch folder, admin API) become the cluster's: placement spreads them from here.
-        var known = store.ListTorrents().Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
+        var torrents = store.ListTorrents().ToList();
+        var known = torrents.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var held in node.View.Torrents.Where(t => !known.Contains(t.Name)))
         {
             var file = Path.Join(node.Settings.TorrentsDirectory, held.Name + ".torrent");
             if (File.Exists(file))
             {
                 var collection = Catalog.Torrents.TorrentRegistration.CollectionOf(held.Name).ToString().ToLowerInvariant();
-                store.AddTorrent(new ClusterTorrent(held.Name, collection, held.Metainfo.TotalLength, held.Metainfo.InfoHash.ToString(), readAt), File.ReadAllBytes(file));
+                var added = new ClusterTorrent(held.Name, collection, held.Metainfo.TotalLength, held.Metainfo.InfoHash.ToString(), readAt);
+                store.AddTorrent(added, File.ReadAllBytes(file));
+                torrents.Add(added);
             }
         }
 
-        var snapshot = new ClusterSnapshot(store.ReadMap(), store.ListTorrents(), store.ReplicationFactors(), store.ListReplicas(), readAt);
+        torrents.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+        var snapshot = new ClusterSnapshot(store.ReadMap(), torrents, store.ReplicationFactors(), store.ListReplicas(), readAt);
         var plan = ClusterPlanner.Plan(snapshot, settings, local, failed, judgePeers);
         var metainfo = plan.Holds.ToDictionary(h => h.Torrent, h => store.GetMetainfo(h.Torrent) ?? [], StringComparer.Ordinal);
         return new Planned(snapshot, plan, metainfo);

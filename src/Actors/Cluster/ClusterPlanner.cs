@@ -47,7 +47,7 @@ public static class ClusterPlanner
         foreach (var torrent in snapshot.Torrents)
         {
             var targets = placement.Targets.GetValueOrDefault(torrent.Name) ?? [];
-            var healthy = replicas[torrent.Name].Where(r => IsHealthy(r.State) && snapshot.IsUp(r.Node)).ToList();
+            var healthy = replicas[torrent.Name].Where(snapshot.CountsAsHealthy).ToList();
             var mine = targets.FirstOrDefault(v => v.StartsWith(self + "/", StringComparison.Ordinal));
             var have = local.GetValueOrDefault(torrent.Name);
             if (mine is not null)
@@ -59,11 +59,7 @@ public static class ClusterPlanner
                 }
                 else if (have.State is ReplicaState.Absent or ReplicaState.Damaged)
                 {
-                    var sources = healthy.Where(r => r.Node != self)
-                        .Select(r => new PeerSource(r.Node, new Uri(nodes[r.Node].Endpoint)))
-                        .OrderBy(s => s.Node, StringComparer.Ordinal)
-                        .ToList();
-                    if (sources.Count > 0)
+                    if (snapshot.HealthyPeers(torrent.Name, self) is { Count: > 0 } sources)
                     {
                         fetches.Add((torrent.Name, sources, healthy.Count < factors[torrent.Name]));
                     }
@@ -112,6 +108,4 @@ public static class ClusterPlanner
 
         return changes;
     }
-
-    private static bool IsHealthy(ReplicaState state) => state is ReplicaState.Healthy or ReplicaState.Scrubbing;
 }

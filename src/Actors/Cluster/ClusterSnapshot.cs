@@ -1,3 +1,6 @@
+using LibraryCluster.Actors.Cluster.Transfers;
+using LibraryCluster.Actors.Replicas;
+
 namespace LibraryCluster.Actors.Cluster;
 
 /// <summary>Everything a node reads from the database to decide what to do: one consistent look at the cluster.</summary>
@@ -12,4 +15,15 @@ public sealed record ClusterSnapshot(
     public bool IsUp(string node) => Map.Node(node)?.State is NodeState.Up or NodeState.Leaving;
 
     public int ReplicationFactor(ClusterTorrent torrent, int fallback) => ReplicationFactors.GetValueOrDefault(torrent.Collection, fallback);
+
+    /// <summary>Whether a replica counts as a copy the cluster can rely on: Healthy (or being scrubbed) on an Up node.</summary>
+    public bool CountsAsHealthy(ClusterReplica replica) => replica.State is ReplicaState.Healthy or ReplicaState.Scrubbing && IsUp(replica.Node);
+
+    /// <summary>Up peers other than <paramref name="self"/> with a Healthy copy of <paramref name="torrent"/>, by node id.</summary>
+    public IReadOnlyList<PeerSource> HealthyPeers(string torrent, string self) =>
+        Replicas.Where(r => r.Torrent == torrent && r.Node != self && CountsAsHealthy(r))
+            .Select(r => Map.Node(r.Node)!)
+            .Select(n => new PeerSource(n.Id, new Uri(n.Endpoint)))
+            .OrderBy(p => p.Node, StringComparer.Ordinal)
+            .ToList();
 }

@@ -1,5 +1,4 @@
 using LibraryCluster.Actors.Cluster.Transfers;
-using LibraryCluster.Actors.Replicas;
 
 namespace LibraryCluster.Actors.Cluster;
 
@@ -16,17 +15,5 @@ public sealed class ClusterView
     internal void Publish(ClusterSnapshot snapshot) => _snapshot = snapshot;
 
     /// <summary>Up peers other than <paramref name="self"/> whose replica of <paramref name="torrent"/> is Healthy.</summary>
-    public IReadOnlyList<PeerSource> PeersWith(string torrent, string self)
-    {
-        if (_snapshot is not { } snapshot)
-        {
-            return [];
-        }
-
-        return snapshot.Replicas
-            .Where(r => r.Torrent == torrent && r.Node != self && r.State is ReplicaState.Healthy or ReplicaState.Scrubbing && snapshot.IsUp(r.Node))
-            .Select(r => snapshot.Map.Node(r.Node)!)
-            .Select(n => new PeerSource(n.Id, new Uri(n.Endpoint)))
-            .ToList();
-    }
+    public IReadOnlyList<PeerSource> PeersWith(string torrent, string self) => _snapshot?.HealthyPeers(torrent, self) ?? [];
 }

@@ -9,7 +9,14 @@ using Microsoft.Extensions.Logging;
 namespace LibraryCluster.Actors.Node;
 
 /// <summary>A file this node can serve: where it is and which replica vouches for it.</summary>
-public sealed record ServableFile(string Path, long Length, HeldTorrent Torrent, int FileIndex, ReplicaStatus Replica);
+public sealed record ServableFile(string Path, long Length, HeldTorrent Torrent, int FileIndex, ReplicaStatus Replica)
+{
+    /// <summary>What is wrong if the file on disk (<paramref name="info"/>, as just read) is no longer as it verified; null if it is.</summary>
+    public string? ChangedSinceVerified(FileInfo info) =>
+        !info.Exists ? $"{Path} is no longer there"
+        : info.Length != Length ? $"{Path} is {info.Length:N0} bytes, {Length:N0} expected"
+        : null;
+}
 
 /// <summary>
 /// One mirror node: the actor system with a volume actor per disk, a replica actor per torrent held and the
@@ -34,8 +41,6 @@ public sealed class MirrorNode : IAsyncDisposable
         _system = new ActorSystem(loggerFactory, time);
     }
 
-    /// <summary>The actor system, for the cluster agent that runs beside the guardian.</summary>
-    internal ActorSystem System => _system;
 
     public NodeSettings Settings { get; }
 
@@ -83,16 +88,21 @@ public sealed class MirrorNode : IAsyncDisposable
     }
 
     /// <summary>The file at <paramref name="pathInTorrent"/> if a replica here vouches for it, else null.</summary>
-    public ServableFile? FindServable(string torrent, string pathInTorrent)
+    public ServableFile? FindServable(string torrent, string pathInTorrent) =>
+        View.Torrent(torrent)?.FindFile(pathInTorrent) is { } index ? FindServable(torrent, index) : null;
+
+    /// <summary>File <paramref name="fileIndex"/> of a torrent if a replica here vouches for it, else null.</summary>
+    public ServableFile? FindServable(string torrent, int fileIndex)
     {
-        if (View.Torrent(torrent) is not { } held || held.FindFile(pathInTorrent) is not { } index || View.Replica(torrent) is not { } replica || !replica.CanServe(index))
+        if (View.Torrent(torrent) is not { } held || fileIndex < 0 || fileIndex >= held.Metainfo.Files.Count || held.Metainfo.Files[fileIndex].IsPadding
+            || View.Replica(torrent) is not { } replica || !replica.CanServe(fileIndex))
         {
             return null;
         }
 
-        var entry = held.Metainfo.Files[index];
+        var entry = held.Metainfo.Files[fileIndex];
         var path = TorrentPath.Resolve(held.SaveDirectory, entry.PathComponents, out _);
-        return path is null ? null : new ServableFile(path, entry.Length, held, index, replica);
+        return path is null ? null : new ServableFile(path, entry.Length, held, fileIndex, replica);
     }
 
     /// <summary>The cluster placed <paramref name="torrent"/> on <paramref name="volume"/> here.</summary>

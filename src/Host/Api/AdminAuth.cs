@@ -22,19 +22,18 @@ public sealed class AdminAuth(IOptions<NodeOptions> options)
             return false;
         }
 
-        var header = context.Request.Headers.Authorization.ToString();
-        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        if (BearerToken.From(context.Request) is { } given)
         {
-            return Same(header["Bearer ".Length..].Trim(), token);
+            return BearerToken.Same(given, token);
         }
 
-        return context.Request.Cookies.TryGetValue(CookieName, out var cookie) && Same(cookie, CookieValue(token));
+        return context.Request.Cookies.TryGetValue(CookieName, out var cookie) && BearerToken.Same(cookie, CookieValue(token));
     }
 
     /// <summary>Signs the dashboard in when <paramref name="token"/> is right.</summary>
     public bool SignIn(HttpContext context, string? token)
     {
-        if (options.Value.AdminToken is not { } expected || token is null || !Same(token, expected))
+        if (options.Value.AdminToken is not { } expected || token is null || !BearerToken.Same(token, expected))
         {
             return false;
         }
@@ -72,7 +71,4 @@ public sealed class AdminAuth(IOptions<NodeOptions> options)
 
     private static string CookieValue(string token) =>
         Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(token), "librarycluster dashboard"u8));
-
-    private static bool Same(string given, string expected) =>
-        CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(expected)));
 }

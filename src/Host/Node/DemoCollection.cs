@@ -1,4 +1,3 @@
-using LibraryCluster.Catalog.Import;
 using LibraryCluster.Catalog.Store;
 using LibraryCluster.Host.Configuration;
 using LibraryCluster.Samples;
@@ -43,10 +42,7 @@ public static partial class DemoCollection
         using (var store = CatalogStore.Open(partial))
         {
             SqliteSearchIndex.Install(store);
-            foreach (var dump in new[] { "libgen.sql", "fiction.sql", "scimag.sql" })
-            {
-                await CatalogImporter.ImportAsync(store, Path.Join(sampleDirectory, "dumps", dump), new ImportOptions(), null, cancellationToken).ConfigureAwait(false);
-            }
+            await SampleCatalog.ImportAsync(store, sampleDirectory, cancellationToken: cancellationToken).ConfigureAwait(false);
 
             LogImported(logger, store.CountRecords());
         }

@@ -75,10 +75,10 @@ public static class FileEndpoints
         }
 
         var info = new FileInfo(file.Path);
-        if (!info.Exists || info.Length != file.Length)
+        if (file.ChangedSinceVerified(info) is { } change)
         {
             // The data changed under us since it verified: withhold it and have the replica check again.
-            node.ReportReadError(record.Torrent, $"{file.Path} is {(info.Exists ? $"{info.Length:N0}" : "no longer there, not")} bytes, {file.Length:N0} expected");
+            node.ReportReadError(record.Torrent, change);
             return Answers.Problem(context, StatusCodes.Status503ServiceUnavailable, "Being checked", $"{name}'s copy here is being checked again; try again later or use another mirror.");
         }
 

@@ -22,7 +22,7 @@ public sealed class ClusterPlannerTests
         replicas,
         Now);
 
-    private static ClusterReplica Replica(string node, string torrent, ReplicaState state = ReplicaState.Healthy) => new(node, torrent, "a", state, Now);
+    private static ClusterReplica Replica(string node, string torrent, ReplicaState state = ReplicaState.Healthy, string volume = "a") => new(node, torrent, volume, state, Now);
 
     private static ReplicaStatus Local(string torrent, ReplicaState state) => new() { Torrent = torrent, Volume = "a", State = state, Reason = "", Since = Now };
 
@@ -40,6 +40,17 @@ public sealed class ClusterPlannerTests
             plan.MapChanges);
         Assert.Empty(plan.Holds);
         Assert.Empty(plan.Retires);
+    }
+
+    [Fact]
+    public void After_an_outage_no_peer_is_judged_while_this_nodes_own_lease_looks_expired_too_or_while_told_not_to()
+    {
+        var afterOutage = Snapshot([Node("n1", silentSeconds: 9), Node("n2", silentSeconds: 9), Node("n3", silentSeconds: 8)], [], "r_1000");
+        var silentPeer = Snapshot([Node("n1"), Node("n2", silentSeconds: 9)], [], "r_1000");
+
+        Assert.Empty(ClusterPlanner.Plan(afterOutage, Settings("n1"), new Dictionary<string, ReplicaStatus>(), NoFailures).MapChanges);
+        Assert.Empty(ClusterPlanner.Plan(silentPeer, Settings("n1"), new Dictionary<string, ReplicaStatus>(), NoFailures, judgePeers: false).MapChanges);
+        Assert.Single(ClusterPlanner.Plan(silentPeer, Settings("n1"), new Dictionary<string, ReplicaStatus>(), NoFailures).MapChanges);
     }
 
     [Fact]
@@ -80,6 +91,21 @@ public sealed class ClusterPlannerTests
 
         Assert.Empty(ClusterPlanner.Plan(oneReady, Settings(spare), local, NoFailures).Retires);
         Assert.Equal(torrent, Assert.Single(ClusterPlanner.Plan(bothReady, Settings(spare), local, NoFailures).Retires).Torrent);
+    }
+
+    [Fact]
+    public void A_target_nodes_copy_counts_whichever_of_its_volumes_holds_it()
+    {
+        var nodes = new[] { Node("n1"), Node("n2"), Node("n3") };
+        const string torrent = "r_1000";
+        var targets = ClusterPlannerTestsPlacement.TargetsOf(Snapshot(nodes, [], torrent), torrent);
+        var spare = nodes.Select(n => n.Id).Single(n => !targets.Contains(n));
+        var local = new Dictionary<string, ReplicaStatus> { [torrent] = Local(torrent, ReplicaState.Healthy) };
+
+        // Placement names each target's volume a; the target nodes hold their copies on b.
+        var onOtherVolumes = Snapshot(nodes, [Replica(spare, torrent), Replica(targets[0], torrent, volume: "b"), Replica(targets[1], torrent, volume: "b")], torrent);
+
+        Assert.Equal(torrent, Assert.Single(ClusterPlanner.Plan(onOtherVolumes, Settings(spare), local, NoFailures).Retires).Torrent);
     }
 
     [Fact]

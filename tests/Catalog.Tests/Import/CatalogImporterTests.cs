@@ -14,27 +14,9 @@ public sealed class CatalogImporterTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    private async Task<SampleManifest> SampleAsync() => await SampleGenerator.CreateAsync(new SampleOptions
-    {
-        OutputDirectory = _temp.Join("sample"),
-        Books = 60,
-        Fiction = 25,
-        Scimag = 40,
-        IdGap = 40,
-        Seed = 5,
-        PieceLength = 16_384,
-    });
+    private Task<SampleManifest> SampleAsync() => SmallSample.CreateAsync(_temp.Join("sample"));
 
-    private async Task<List<ImportReport>> ImportAllAsync(CatalogStore store)
-    {
-        var reports = new List<ImportReport>();
-        foreach (var dump in new[] { "libgen.sql", "fiction.sql", "scimag.sql" })
-        {
-            reports.Add(await CatalogImporter.ImportAsync(store, _temp.Join("sample", "dumps", dump)));
-        }
-
-        return reports;
-    }
+    private async Task<List<ImportReport>> ImportAllAsync(CatalogStore store) => [.. await SampleCatalog.ImportAsync(store, _temp.Join("sample"))];
 
     [Fact]
     public async Task Every_Sample_Record_Is_Found_With_Its_Torrent_And_Path()

@@ -15,8 +15,6 @@ namespace LibraryCluster.Catalog.Tests.Store;
 /// </summary>
 public abstract class CatalogStoreContract : IAsyncLifetime
 {
-    protected static readonly string[] SampleDumps = ["libgen.sql", "fiction.sql", "scimag.sql"];
-
     protected TempDirectory Temp { get; } = new();
 
     /// <summary>Opens the store under test; every call within one test opens the same (initially empty) catalogue.</summary>
@@ -30,27 +28,10 @@ public abstract class CatalogStoreContract : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    protected async Task<SampleManifest> SampleAsync() => await SampleGenerator.CreateAsync(new SampleOptions
-    {
-        OutputDirectory = Temp.Join("sample"),
-        Books = 60,
-        Fiction = 25,
-        Scimag = 40,
-        IdGap = 40,
-        Seed = 5,
-        PieceLength = 16_384,
-    });
+    protected Task<SampleManifest> SampleAsync() => SmallSample.CreateAsync(Temp.Join("sample"));
 
-    protected async Task<List<ImportReport>> ImportSampleAsync(ICatalogStore store, ImportOptions? options = null)
-    {
-        var reports = new List<ImportReport>();
-        foreach (var dump in SampleDumps)
-        {
-            reports.Add(await CatalogImporter.ImportAsync(store, Temp.Join("sample", "dumps", dump), options));
-        }
-
-        return reports;
-    }
+    protected async Task<List<ImportReport>> ImportSampleAsync(ICatalogStore store, ImportOptions? options = null) =>
+        [.. await SampleCatalog.ImportAsync(store, Temp.Join("sample"), options)];
 
     /// <summary>Everything a store hands back about a sample: its counts and every record, description and topic, as JSON.</summary>
     protected static string Snapshot(ICatalogStore store, SampleManifest manifest)

@@ -160,8 +160,8 @@ public sealed class ClusterStore
 
     /// <summary>The journal of the whole cluster, newest first, optionally for one torrent.</summary>
     public IReadOnlyList<Replicas.JournalEntry> RecentJournal(int limit, string? torrent = null) => _database.With(c => torrent is null
-        ? Query(c, null, "SELECT seq, at, node, torrent, volume, from_state, to_state, reason, bytes FROM journal ORDER BY seq DESC LIMIT @l", SqlNodeStore.ReadJournal, ("l", Math.Clamp(limit, 0, 10_000)))
-        : Query(c, null, "SELECT seq, at, node, torrent, volume, from_state, to_state, reason, bytes FROM journal WHERE torrent = @t ORDER BY seq DESC LIMIT @l", SqlNodeStore.ReadJournal, ("t", torrent), ("l", Math.Clamp(limit, 0, 10_000))));
+        ? Query(c, null, $"SELECT {SqlNodeStore.JournalColumns} FROM journal ORDER BY seq DESC LIMIT @l", SqlNodeStore.ReadJournal, ("l", Math.Clamp(limit, 0, 10_000)))
+        : Query(c, null, $"SELECT {SqlNodeStore.JournalColumns} FROM journal WHERE torrent = @t ORDER BY seq DESC LIMIT @l", SqlNodeStore.ReadJournal, ("t", torrent), ("l", Math.Clamp(limit, 0, 10_000))));
 
     /// <summary>Moves the epoch on by one: unconditionally, or only from <paramref name="expected"/> (null if it moved).</summary>
     private static long? Bump(DbConnection c, DbTransaction t, long? expected) =>

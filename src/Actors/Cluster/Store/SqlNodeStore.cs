@@ -12,7 +12,7 @@ namespace LibraryCluster.Actors.Cluster.Store;
 public sealed class SqlNodeStore : INodeStore
 {
     private const string ReplicaColumns = "torrent, volume, state, reason, since, bytes_verified, last_verified, bad_files";
-    private const string JournalColumns = "seq, at, node, torrent, volume, from_state, to_state, reason, bytes";
+    internal const string JournalColumns = "seq, at, node, torrent, volume, from_state, to_state, reason, bytes";
 
     private readonly ClusterDatabase _database;
 

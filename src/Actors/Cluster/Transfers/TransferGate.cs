@@ -22,18 +22,6 @@ public sealed class TransferGate
 
     public Torrents.Verification.ByteRateLimiter? Limiter { get; }
 
-    /// <summary>Transfers running now.</summary>
-    public int Running
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _running;
-            }
-        }
-    }
-
     /// <summary>Waits for a slot; dispose the result to give it back.</summary>
     public async Task<IDisposable> EnterAsync(bool healing, CancellationToken cancellationToken)
     {
@@ -50,25 +38,10 @@ public sealed class TransferGate
             (healing ? _healing : _rebalancing).Enqueue(waiter);
         }
 
+        // A cancelled waiter is skipped by Release (its TrySetResult fails), so a slot is never lost to it.
         await using (cancellationToken.Register(() => waiter.TrySetCanceled(cancellationToken)))
         {
-            try
-            {
-                await waiter.Task.ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                // The slot may have been handed over just as the wait was cancelled: give it on.
-                lock (_lock)
-                {
-                    if (waiter.Task.IsCompletedSuccessfully)
-                    {
-                        Release();
-                    }
-                }
-
-                throw;
-            }
+            await waiter.Task.ConfigureAwait(false);
         }
 
         return new Slot(this);
