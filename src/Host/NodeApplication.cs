@@ -50,6 +50,7 @@ public static class NodeApplication
         services.AddHostedService<TorrentWatcher>();
         services.AddSingleton(provider => new CatalogReader(provider.GetRequiredService<IOptions<NodeOptions>>().Value.CatalogPath));
         services.AddSingleton<ICatalogSearch>(provider => new SqliteCatalogSearch(provider.GetRequiredService<IOptions<NodeOptions>>().Value.CatalogPath));
+        services.AddSingleton(provider => new DownloadQueue(provider.GetRequiredService<IOptions<NodeOptions>>().Value.EffectiveDownloadsAtOnce));
         services.AddSingleton<NodeMetrics>();
         services.AddSingleton<AdminAuth>();
         services.AddOpenApi();

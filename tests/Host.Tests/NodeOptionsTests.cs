@@ -28,6 +28,7 @@ public sealed class NodeOptionsTests
             AdminToken = "short",
             ScrubInterval = TimeSpan.FromSeconds(5),
             ScrubMegabytesPerSecond = -1,
+            DownloadsAtOnce = -3,
             Collections = ["x_"],
             Volumes =
             [
@@ -42,6 +43,7 @@ public sealed class NodeOptionsTests
         Assert.Contains("Node:AdminToken (--admin-token)", problems, StringComparison.Ordinal);
         Assert.Contains("Node:ScrubInterval", problems, StringComparison.Ordinal);
         Assert.Contains("Node:ScrubMegabytesPerSecond", problems, StringComparison.Ordinal);
+        Assert.Contains("Node:DownloadsAtOnce -3", problems, StringComparison.Ordinal);
         Assert.Contains("Node:Collections \"x_\"", problems, StringComparison.Ordinal);
         Assert.Contains("Node:Volumes:1:Id \"a\" is used by another volume", problems, StringComparison.Ordinal);
         Assert.Contains("Node:Volumes:1:CapacityGigabytes", problems, StringComparison.Ordinal);

@@ -1,5 +1,6 @@
 using LibraryCluster.Actors.Node;
 using LibraryCluster.Host.Api;
+using LibraryCluster.Host.Serving;
 
 namespace LibraryCluster.Host.Cluster;
 
@@ -24,12 +25,15 @@ public static class ClusterEndpoints
             return Answers.Problem(context, StatusCodes.Status404NotFound, "Not held intact here", $"this node has no verified copy of file {index} of {torrent}");
         }
 
-        if (file.ChangedSinceVerified(new FileInfo(file.Path)) is { } change)
+        var info = new FileInfo(file.Path);
+        if (file.ChangedSinceVerified(info) is { } change)
         {
             node.ReportReadError(torrent, $"{change} (a peer asked for it)");
             return Answers.Problem(context, StatusCodes.Status503ServiceUnavailable, "Being checked", $"{torrent}'s copy here is being checked again");
         }
 
-        return Results.File(file.Path, "application/octet-stream", enableRangeProcessing: true);
+        return WholeFileResult.Handles(context.Request)
+            ? new WholeFileResult(file.Path, file.Length, "application/octet-stream", info.Name, info.LastWriteTimeUtc, null, detail => node.ReportReadError(torrent, detail))
+            : Results.File(file.Path, "application/octet-stream", enableRangeProcessing: true);
     }
 }

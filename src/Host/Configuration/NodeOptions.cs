@@ -27,6 +27,15 @@ public sealed class NodeOptions
     /// <summary>Read-rate cap for scrubs in MB/s (10^6 bytes), so that they never starve serving; 0 is unlimited.</summary>
     public double ScrubMegabytesPerSecond { get; set; } = 50;
 
+    /// <summary>
+    /// Downloads that do their work at once (lookup, check, first chunk); the rest wait in line, oldest first.
+    /// 0 means twice the processor count, at least 4.
+    /// </summary>
+    public int DownloadsAtOnce { get; set; }
+
+    /// <summary><see cref="DownloadsAtOnce"/> with 0 resolved.</summary>
+    public int EffectiveDownloadsAtOnce => DownloadsAtOnce > 0 ? DownloadsAtOnce : Math.Max(4, 2 * Environment.ProcessorCount);
+
     /// <summary>How often each volume is probed (canary write, fsync, read back).</summary>
     public TimeSpan VolumeProbeInterval { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -34,6 +34,11 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
             problems.Add($"Node:ScrubMegabytesPerSecond {options.ScrubMegabytesPerSecond} must be 0 (unlimited) or more");
         }
 
+        if (options.DownloadsAtOnce < 0)
+        {
+            problems.Add($"Node:DownloadsAtOnce {options.DownloadsAtOnce} must be 0 (twice the cores) or more");
+        }
+
         if (options.VolumeProbeInterval < TimeSpan.FromSeconds(1))
         {
             problems.Add($"Node:VolumeProbeInterval {options.VolumeProbeInterval} is shorter than a second");

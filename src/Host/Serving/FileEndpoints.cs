@@ -25,33 +25,50 @@ public static class FileEndpoints
         app.MapMethods("/files/doi/{**doi}", [HttpMethods.Get, HttpMethods.Head], ByDoi).ExcludeFromDescription();
     }
 
-    private static async Task<IResult> ByMd5(string md5, HttpContext context, CatalogReader catalog, MirrorNode node, NodeMetrics metrics, ClusterRuntime cluster, DownloadForwarder forwarder)
+    private static async Task<IResult> ByMd5(string md5, HttpContext context, CatalogReader catalog, DownloadQueue queue, MirrorNode node, NodeMetrics metrics, ClusterRuntime cluster, DownloadForwarder forwarder)
     {
         if (Md5.Normalize(md5) is not { } key)
         {
             return Answers.BadRequest(context, $"\"{Html.Shorten(md5)}\" is not an MD5: expected 32 hexadecimal digits");
         }
 
-        var record = catalog.FindByMd5(key);
-        return record is null
-            ? Answers.NotFound(context, "Not in the catalogue", $"No book or article with MD5 {key} is in this mirror's catalogue.")
-            : await Serve(record, context, node, metrics, cluster, forwarder).ConfigureAwait(false);
+        return await InTurn(context, queue, turn => catalog.FindByMd5(key) is { } record
+            ? Serve(record, context, turn, node, metrics, cluster, forwarder)
+            : Task.FromResult(Answers.NotFound(context, "Not in the catalogue", $"No book or article with MD5 {key} is in this mirror's catalogue."))).ConfigureAwait(false);
     }
 
-    private static async Task<IResult> ByDoi(string doi, HttpContext context, CatalogReader catalog, MirrorNode node, NodeMetrics metrics, ClusterRuntime cluster, DownloadForwarder forwarder)
+    private static async Task<IResult> ByDoi(string doi, HttpContext context, CatalogReader catalog, DownloadQueue queue, MirrorNode node, NodeMetrics metrics, ClusterRuntime cluster, DownloadForwarder forwarder)
     {
         if (doi.Length is 0 or > 300 || !doi.StartsWith("10.", StringComparison.Ordinal) || doi.Any(char.IsControl))
         {
             return Answers.BadRequest(context, $"\"{Html.Shorten(doi)}\" is not a DOI: expected 10.<registrant>/<suffix>, at most 300 characters");
         }
 
-        var record = catalog.FindByDoi(doi);
-        return record is null
-            ? Answers.NotFound(context, "Not in the catalogue", $"No article with DOI {doi} is in this mirror's catalogue.")
-            : await Serve(record, context, node, metrics, cluster, forwarder).ConfigureAwait(false);
+        return await InTurn(context, queue, turn => catalog.FindByDoi(doi) is { } record
+            ? Serve(record, context, turn, node, metrics, cluster, forwarder)
+            : Task.FromResult(Answers.NotFound(context, "Not in the catalogue", $"No article with DOI {doi} is in this mirror's catalogue."))).ConfigureAwait(false);
     }
 
-    private static async Task<IResult> Serve(CatalogRecord record, HttpContext context, MirrorNode node, NodeMetrics metrics, ClusterRuntime cluster, DownloadForwarder forwarder)
+    /// <summary>Runs a download's work in its turn (see <see cref="DownloadQueue"/>); a whole-file body gives the turn back once it flows.</summary>
+    private static async Task<IResult> InTurn(HttpContext context, DownloadQueue queue, Func<DownloadTurn, Task<IResult>> serve)
+    {
+        if (await queue.WaitAsync(context.RequestAborted).ConfigureAwait(false) is not { } turn)
+        {
+            context.Response.Headers.RetryAfter = "5";
+            return Answers.Problem(context, StatusCodes.Status503ServiceUnavailable, "Busy", "Too many downloads are waiting here; try again in a few seconds.");
+        }
+
+        context.Response.RegisterForDispose(turn);
+        var result = await serve(turn).ConfigureAwait(false);
+        if (result is not WholeFileResult)
+        {
+            turn.Dispose();
+        }
+
+        return result;
+    }
+
+    private static async Task<IResult> Serve(CatalogRecord record, HttpContext context, DownloadTurn turn, MirrorNode node, NodeMetrics metrics, ClusterRuntime cluster, DownloadForwarder forwarder)
     {
         var name = record.Md5 ?? record.Doi;
         if (record.Torrent is null || record.PathInTorrent is null)
@@ -94,7 +111,7 @@ public static class FileEndpoints
         }
 
         return WholeFileResult.Handles(context.Request)
-            ? new WholeFileResult(file.Path, file.Length, contentType, downloadName, lastModified, etag, detail => node.ReportReadError(file.Torrent.Name, detail))
+            ? new WholeFileResult(file.Path, file.Length, contentType, downloadName, lastModified, etag, detail => node.ReportReadError(file.Torrent.Name, detail), turn)
             : Results.File(file.Path, contentType, downloadName, lastModified, etag, enableRangeProcessing: true);
     }
 

@@ -7,8 +7,9 @@ namespace LibraryCluster.Host.Serving;
 /// no sendfile, and <c>Results.File</c>'s asynchronous reads cost about seven times nginx's CPU per byte
 /// (docs/benchmarks.md, "Downloads"); this path costs a third less and keeps up with nginx on large files.
 /// Ranges, HEAD and conditional requests still go through <c>Results.File</c>, which implements them.
+/// A <paramref name="turn"/> in the <see cref="DownloadQueue"/> is given back once the first chunk is on its way.
 /// </summary>
-public sealed class WholeFileResult(string path, long length, string contentType, string downloadName, DateTimeOffset lastModified, EntityTagHeaderValue? etag, Action<string> reportReadError) : IResult
+public sealed class WholeFileResult(string path, long length, string contentType, string downloadName, DateTimeOffset lastModified, EntityTagHeaderValue? etag, Action<string> reportReadError, IDisposable? turn = null) : IResult
 {
     private const int ChunkBytes = 64 * 1024;
 
@@ -28,6 +29,7 @@ public sealed class WholeFileResult(string path, long length, string contentType
 
     public async Task ExecuteAsync(HttpContext httpContext)
     {
+        using var ownTurn = turn;
         var response = httpContext.Response;
         var cancel = httpContext.RequestAborted;
         using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
@@ -68,6 +70,7 @@ public sealed class WholeFileResult(string path, long length, string contentType
             writer.Advance(read);
             offset += read;
             var flush = await writer.FlushAsync(cancel).ConfigureAwait(false);
+            turn?.Dispose();
             if (flush.IsCanceled || flush.IsCompleted)
             {
                 return;

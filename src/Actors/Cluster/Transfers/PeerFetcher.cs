@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
+using System.Threading.Channels;
 using LibraryCluster.Torrents.Metainfo;
 using LibraryCluster.Torrents.Verification;
 using Microsoft.Win32.SafeHandles;
@@ -37,81 +38,142 @@ public sealed class PeerFetcher(HttpClient http, string clusterToken, TransferGa
         }
 
         using var files = new WritableFiles(metainfo, saveDirectory);
-        var buffer = ArrayPool<byte>.Shared.Rent(metainfo.PieceLength);
         var used = new List<string>();
+        var failures = new List<string>();
         long fetched = 0;
-        try
+        var next = 0;
+        var source = 0;
+        while (next < missing.Count)
         {
-            var next = 0;
-            var failures = new List<string>();
-            var source = 0;
-            while (next < missing.Count)
+            if (source >= sources.Count)
             {
-                if (source >= sources.Count)
-                {
-                    throw new PeerFetchException($"no peer could supply {torrent} (piece {missing[next]} of {metainfo.PieceCount}): {(failures.Count == 0 ? "no peer holds it Healthy" : string.Join("; ", failures))}");
-                }
+                throw new PeerFetchException($"no peer could supply {torrent} (piece {missing[next]} of {metainfo.PieceCount}): {(failures.Count == 0 ? "no peer holds it Healthy" : string.Join("; ", failures))}");
+            }
 
-                // One run: consecutive missing pieces, streamed from one peer file by file.
-                var runEnd = next;
-                while (runEnd + 1 < missing.Count && missing[runEnd + 1] == missing[runEnd] + 1)
-                {
-                    runEnd++;
-                }
+            // One run: consecutive missing pieces, streamed from one peer file by file.
+            var runEnd = next;
+            while (runEnd + 1 < missing.Count && missing[runEnd + 1] == missing[runEnd] + 1)
+            {
+                runEnd++;
+            }
 
-                var peer = sources[source];
-                try
+            var peer = sources[source];
+            var from = next;
+            try
+            {
+                await CopyRunAsync(peer, runEnd).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException or PeerFetchException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                // This peer failed us: the pieces it already gave were verified and written; the rest comes from the next.
+                failures.Add($"{peer.Node}: {e.Message}");
+                source++;
+            }
+
+            if (next > from && !used.Contains(peer.Node))
+            {
+                used.Add(peer.Node);
+            }
+        }
+
+        await files.FlushAsync().ConfigureAwait(false);
+        return new FetchReport(metainfo.PieceCount - missing.Count, missing.Count, fetched, Stopwatch.GetElapsedTime(started), used);
+
+        // Pieces missing[next..runEnd] from one peer. Receiving overlaps checking and writing: a reader streams
+        // pieces into a few buffers ahead while this loop hashes each and writes it into place, in order, so
+        // that `next` always says how far the verified, written data reaches.
+        async Task CopyRunAsync(PeerSource peer, int runEnd)
+        {
+            var received = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(PiecesInFlight(metainfo.PieceLength)) { SingleReader = true, SingleWriter = true });
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var reading = ReceiveAsync(peer, missing[next], missing[runEnd], received.Writer, stop.Token);
+            try
+            {
+                await foreach (var buffer in received.Reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
                 {
-                    await using var stream = new PeerRangeStream(http, clusterToken, peer, torrent, metainfo,
-                        metainfo.GetPieceOffset(missing[next]), metainfo.GetPieceOffset(missing[runEnd]) + metainfo.GetPieceSize(missing[runEnd]));
-                    for (; next <= runEnd; next++)
+                    try
                     {
                         var piece = missing[next];
-                        var size = metainfo.GetPieceSize(piece);
-                        if (gate.Limiter is { } limiter)
-                        {
-                            await limiter.WaitAsync(size, cancellationToken).ConfigureAwait(false);
-                        }
-
-                        await stream.ReadExactlyAsync(buffer.AsMemory(0, size), cancellationToken).ConfigureAwait(false);
-                        if (!SHA1.HashData(buffer.AsSpan(0, size)).AsSpan().SequenceEqual(metainfo.GetPieceHash(piece)))
+                        var data = buffer.AsSpan(0, metainfo.GetPieceSize(piece));
+                        if (!SHA1.HashData(data).AsSpan().SequenceEqual(metainfo.GetPieceHash(piece)))
                         {
                             throw new PeerFetchException($"piece {piece} from {peer.Node} does not match its hash");
                         }
 
-                        files.WritePiece(piece, buffer.AsSpan(0, size));
-                        fetched += size;
+                        files.WritePiece(piece, data);
+                        fetched += data.Length;
+                        next++;
                         progress?.Report((double)fetched / bytesToFetch);
                     }
-
-                    if (!used.Contains(peer.Node))
+                    finally
                     {
-                        used.Add(peer.Node);
+                        ArrayPool<byte>.Shared.Return(buffer);
                     }
                 }
-                catch (Exception e) when (e is HttpRequestException or IOException or PeerFetchException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+
+                await reading.ConfigureAwait(false);
+            }
+            finally
+            {
+                // On failure: stop the reader and give back what it had received ahead.
+                await stop.CancelAsync().ConfigureAwait(false);
+                await reading.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+                while (received.Reader.TryRead(out var buffer))
                 {
-                    // This peer failed us: the pieces it already gave were verified and written; the rest comes from the next.
-                    failures.Add($"{peer.Node}: {e.Message}");
-                    source++;
+                    ArrayPool<byte>.Shared.Return(buffer);
                 }
             }
-
-            files.Flush();
         }
-        finally
+
+        async Task ReceiveAsync(PeerSource peer, int first, int last, ChannelWriter<byte[]> into, CancellationToken stop)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+            try
+            {
+                await using var stream = new PeerRangeStream(http, clusterToken, peer, torrent, metainfo,
+                    metainfo.GetPieceOffset(first), metainfo.GetPieceOffset(last) + metainfo.GetPieceSize(last));
+                for (var piece = first; piece <= last; piece++)
+                {
+                    var size = metainfo.GetPieceSize(piece);
+                    if (gate.Limiter is { } limiter)
+                    {
+                        await limiter.WaitAsync(size, stop).ConfigureAwait(false);
+                    }
 
-        return new FetchReport(metainfo.PieceCount - missing.Count, missing.Count, fetched, Stopwatch.GetElapsedTime(started), used);
+                    var buffer = ArrayPool<byte>.Shared.Rent(metainfo.PieceLength);
+                    try
+                    {
+                        await stream.ReadExactlyAsync(buffer.AsMemory(0, size), stop).ConfigureAwait(false);
+                        await into.WriteAsync(buffer, stop).ConfigureAwait(false);
+                    }
+                    catch
+                    {
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        throw;
+                    }
+                }
+            }
+            finally
+            {
+                into.TryComplete();
+            }
+        }
     }
 
-    /// <summary>The torrent's files opened for writing at their final size (created, or cut to size, as needed).</summary>
+    /// <summary>How many pieces a transfer receives ahead of checking them: about 32 MiB, at least two, at most sixteen.</summary>
+    private static int PiecesInFlight(int pieceLength) => Math.Clamp((32 << 20) / pieceLength, 2, 16);
+
+    /// <summary>
+    /// The torrent's files opened for writing at their final size (created, or cut to size, as needed). Pieces are
+    /// written in ascending order, so a file is complete once a piece ends past it: it is flushed to disk then, in
+    /// the background and one file after another, so that the disk writes overlap the rest of the transfer instead
+    /// of all waiting for the end.
+    /// </summary>
     private sealed class WritableFiles : IDisposable
     {
         private readonly TorrentMetainfo _metainfo;
         private readonly FileStream?[] _streams;
+        private Task _flushing = Task.CompletedTask;
+        private int _unflushed;
 
         public WritableFiles(TorrentMetainfo metainfo, string saveDirectory)
         {
@@ -154,18 +216,45 @@ public sealed class PeerFetcher(HttpClient http, string clusterToken, TransferGa
                 data = data[length..];
                 offset += length;
             }
+
+            FlushFilesEndingBy(offset);
         }
 
-        public void Flush()
+        /// <summary>Flushes whatever is not yet flushed and waits for every flush; throws the first disk error.</summary>
+        public Task FlushAsync()
         {
-            foreach (var stream in _streams)
+            FlushFilesEndingBy(long.MaxValue);
+            return _flushing;
+        }
+
+        private void FlushFilesEndingBy(long end)
+        {
+            for (; _unflushed < _streams.Length && _metainfo.Files[_unflushed].End <= end; _unflushed++)
             {
-                stream?.Flush(flushToDisk: true);
+                if (_streams[_unflushed] is { } stream)
+                {
+                    var previous = _flushing;
+                    _flushing = Task.Run(async () =>
+                    {
+                        await previous.ConfigureAwait(false);
+                        stream.Flush(flushToDisk: true);
+                    });
+                }
             }
         }
 
         public void Dispose()
         {
+            // A transfer that failed still waits for its flushes, which use the streams about to be closed.
+            try
+            {
+                _flushing.Wait();
+            }
+            catch (AggregateException)
+            {
+                // Reported by FlushAsync when the transfer got that far; a failed transfer has its own error.
+            }
+
             foreach (var stream in _streams)
             {
                 stream?.Dispose();
@@ -222,9 +311,14 @@ public sealed class PeerFetcher(HttpClient http, string clusterToken, TransferGa
             var to = Math.Min(file.End, end) - file.Offset - 1;
             using var request = new HttpRequestMessage(HttpMethod.Get, peer.FileUri(torrent, file.Index));
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            request.Headers.Range = new RangeHeaderValue(from, to);
-            _response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             var whole = from == 0 && to == file.Length - 1;
+            if (!whole)
+            {
+                // A whole file is asked for plainly: peers send those on their fastest path.
+                request.Headers.Range = new RangeHeaderValue(from, to);
+            }
+
+            _response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             if (!(_response.StatusCode == HttpStatusCode.PartialContent || (whole && _response.StatusCode == HttpStatusCode.OK)))
             {
                 throw new PeerFetchException($"{peer.Node} answered {(int)_response.StatusCode} {_response.ReasonPhrase} for {file.RelativePath} bytes {from}-{to}");
