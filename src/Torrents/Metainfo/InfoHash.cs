@@ -15,6 +15,29 @@ public readonly record struct InfoHash
 
     public static InfoHash Compute(ReadOnlySpan<byte> rawInfoDictionary) => new(SHA1.HashData(rawInfoDictionary));
 
+    /// <summary>Reads 40 hex digits (either case), as daemons and trackers print a hash; false for anything else.</summary>
+    public static bool TryParse(ReadOnlySpan<char> hex, out InfoHash hash)
+    {
+        hash = default;
+        if (hex.Length != 2 * Size)
+        {
+            return false;
+        }
+
+        var bytes = new byte[Size];
+        if (Convert.FromHexString(hex, bytes, out _, out var written) != System.Buffers.OperationStatus.Done || written != Size)
+        {
+            return false;
+        }
+
+        hash = new InfoHash(bytes);
+        return true;
+    }
+
+    /// <summary>Like <see cref="TryParse"/>, but a bad hash raises a <see cref="FormatException"/> that quotes it.</summary>
+    public static InfoHash Parse(string hex) =>
+        TryParse(hex, out var hash) ? hash : throw new FormatException($"\"{hex}\" is not an info-hash (40 hex digits)");
+
     public bool Equals(InfoHash other) => Bytes.SequenceEqual(other.Bytes);
 
     public override int GetHashCode() => _bytes.IsEmpty ? 0 : BitConverter.ToInt32(Bytes);
