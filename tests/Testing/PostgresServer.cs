@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 
 namespace LibraryCluster.Testing;
@@ -44,7 +42,7 @@ public sealed class PostgresServer : IAsyncDisposable
             throw new InvalidOperationException("PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/postgres): apt-get install postgresql, or run scripts/test.sh, which does");
         }
 
-        var server = new PostgresServer(bin, FreePort());
+        var server = new PostgresServer(bin, LoopbackPorts.Free());
         if (!OperatingSystem.IsWindows() && Environment.UserName == "root")
         {
             // The postgres user must be able to reach and own its folder.
@@ -118,12 +116,5 @@ public sealed class PostgresServer : IAsyncDisposable
         {
             throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} exited with {process.ExitCode}: {await error}{await output}");
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
