@@ -2,7 +2,9 @@ using LibraryCluster.Actors.Cluster;
 using LibraryCluster.Actors.Cluster.Store;
 using LibraryCluster.Actors.Cluster.Transfers;
 using LibraryCluster.Actors.Replicas;
+using LibraryCluster.Actors.Swarm;
 using LibraryCluster.Actors.Volumes;
+using LibraryCluster.Torrents.Engines;
 using LibraryCluster.Torrents.Metainfo;
 using Microsoft.Extensions.Logging;
 
@@ -30,6 +32,7 @@ public sealed class MirrorNode : IAsyncDisposable
     private readonly Dictionary<string, ActorRef<VolumeMessage>> _volumes = new(StringComparer.Ordinal);
     private ActorRef<NodeMessage>? _guardian;
     private ActorRef<ClusterMessage>? _agent;
+    private ActorRef<SeedingMessage>? _seeding;
 
     private readonly PeerFetcher? _fetcher;
 
@@ -76,6 +79,16 @@ public sealed class MirrorNode : IAsyncDisposable
         _ = Guardian;
         _agent = _system.Spawn("cluster", () => new ClusterAgent(settings, store, this, view));
     }
+
+    /// <summary>Seeds every intact replica through <paramref name="engine"/> from now on (see <see cref="SeedingAgent"/>).</summary>
+    public void StartSeeding(SeedingSettings settings, ITorrentEngine engine)
+    {
+        _ = Guardian;
+        _seeding = _system.Spawn("seeding", () => new SeedingAgent(settings, engine, this));
+    }
+
+    /// <summary>Where seeding stands; <see cref="SeedingStatus.NotConfigured"/> until <see cref="StartSeeding"/>.</summary>
+    public SeedingStatus Seeding { get; internal set; } = SeedingStatus.NotConfigured;
 
     /// <summary>Registers a .torrent with the catalogue and places it on a volume; data already there is adopted.</summary>
     public Task<AddTorrentResult> AddTorrentAsync(string name, byte[] torrentFile, CancellationToken cancellationToken = default) =>

@@ -32,10 +32,14 @@ public sealed class NodeView
 
     internal void Add(HeldTorrent torrent) => _torrents[torrent.Name] = torrent;
 
+    /// <summary>A replica changed state, or a torrent came or went (its name); raised on the thread that changed it.</summary>
+    public event Action<string>? Changed;
+
     internal void Remove(string torrent)
     {
         _torrents.TryRemove(torrent, out _);
         _replicas.TryRemove(torrent, out _);
+        Changed?.Invoke(torrent);
     }
 
     private long _verifiedBytes;
@@ -54,6 +58,11 @@ public sealed class NodeView
         if (previous?.State is ReplicaState.Verifying or ReplicaState.Scrubbing && status.State is ReplicaState.Healthy or ReplicaState.Damaged or ReplicaState.Absent)
         {
             Interlocked.Add(ref previous.State == ReplicaState.Scrubbing ? ref _scrubbedBytes : ref _verifiedBytes, status.BytesVerified);
+        }
+
+        if (previous?.State != status.State)
+        {
+            Changed?.Invoke(status.Torrent);
         }
     }
 }

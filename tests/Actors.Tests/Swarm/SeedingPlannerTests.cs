@@ -1,0 +1,149 @@
+using LibraryCluster.Actors.Node;
+using LibraryCluster.Actors.Replicas;
+using LibraryCluster.Actors.Swarm;
+using LibraryCluster.Testing;
+using LibraryCluster.Torrents.Engines;
+using LibraryCluster.Torrents.Metainfo;
+
+namespace LibraryCluster.Actors.Tests.Swarm;
+
+public sealed class SeedingPlannerTests : IDisposable
+{
+    private const string Volume = "/srv/a";
+    private readonly TempDirectory _temp = new();
+    private readonly Dictionary<string, ReplicaStatus> _replicas = [];
+    private readonly Dictionary<InfoHash, EngineTorrent> _engine = [];
+    private readonly List<HeldTorrent> _held = [];
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public async Task An_Intact_Replica_The_Daemon_Lacks_Is_Added_From_Its_Own_Volume()
+    {
+        var torrent = await HoldAsync("r_1000", ReplicaState.Healthy);
+
+        var plan = Plan();
+
+        var add = Assert.Single(plan.Add);
+        Assert.Equal(new SeedingAdd("r_1000", torrent.Metainfo.InfoHash, "/srv/a/r_1000"), add);
+        Assert.Empty(plan.Pause);
+        Assert.Empty(plan.Remove);
+    }
+
+    [Fact]
+    public async Task Seeding_Replicas_Are_Left_Alone_Even_While_Scrubbed_And_Paused_Intact_Ones_Resume()
+    {
+        var seeding = await HoldAsync("r_1000", ReplicaState.Scrubbing);
+        var paused = await HoldAsync("r_2000", ReplicaState.Healthy);
+        InEngine(seeding, TorrentActivity.Seeding);
+        InEngine(paused, TorrentActivity.Paused);
+
+        var plan = Plan();
+
+        Assert.Empty(plan.Add);
+        Assert.Equal([paused.Metainfo.InfoHash], plan.Resume);
+        Assert.Empty(plan.Pause);
+        Assert.Empty(plan.Remove);
+    }
+
+    [Theory]
+    [InlineData(ReplicaState.Damaged)]
+    [InlineData(ReplicaState.Verifying)]
+    [InlineData(ReplicaState.Repairing)]
+    [InlineData(ReplicaState.Fetching)]
+    public async Task A_Replica_That_Is_Not_Intact_Stops_Being_Offered(ReplicaState state)
+    {
+        var torrent = await HoldAsync("r_1000", state);
+        InEngine(torrent, TorrentActivity.Seeding);
+
+        var plan = Plan();
+
+        Assert.Equal([torrent.Metainfo.InfoHash], plan.Pause);
+        Assert.Empty(plan.Add);
+        Assert.Empty(plan.Remove);
+    }
+
+    [Fact]
+    public async Task A_Replica_That_Is_Not_Intact_Is_Never_Added_And_A_Paused_One_Stays_Paused()
+    {
+        await HoldAsync("r_1000", ReplicaState.Absent);
+        var damaged = await HoldAsync("r_2000", ReplicaState.Damaged);
+        InEngine(damaged, TorrentActivity.Paused);
+
+        Assert.True(Plan().IsEmpty);
+    }
+
+    [Theory]
+    [InlineData(ReplicaState.Retiring)]
+    [InlineData(ReplicaState.Lost)]
+    public async Task Retiring_And_Lost_Replicas_Leave_The_Daemon(ReplicaState state)
+    {
+        var torrent = await HoldAsync("r_1000", state);
+        InEngine(torrent, TorrentActivity.Seeding);
+
+        var removal = Assert.Single(Plan().Remove);
+
+        Assert.Equal(torrent.Metainfo.InfoHash, removal.Hash);
+    }
+
+    [Fact]
+    public async Task A_Torrent_No_Longer_Held_Leaves_The_Daemon_But_Others_Torrents_Are_Not_Touched()
+    {
+        var gone = await HoldAsync("r_1000", ReplicaState.Healthy);
+        var someoneElses = await HoldAsync("r_2000", ReplicaState.Healthy, volume: "/home/someone");
+        _held.Clear();
+        InEngine(gone, TorrentActivity.Seeding);
+        InEngine(someoneElses, TorrentActivity.Seeding);
+
+        var removal = Assert.Single(Plan().Remove);
+
+        Assert.Equal(gone.Metainfo.InfoHash, removal.Hash);
+        Assert.Contains("r_1000 is no longer held intact here", removal.Reason);
+    }
+
+    [Fact]
+    public async Task A_Replica_Moved_To_Another_Volume_Is_Taken_Out_To_Be_Added_Where_It_Is()
+    {
+        var torrent = await HoldAsync("r_1000", ReplicaState.Healthy);
+        _engine[torrent.Metainfo.InfoHash] = Engine(torrent, TorrentActivity.Seeding) with { SavePath = "/srv/b/r_1000" };
+
+        var plan = Plan(Volume, "/srv/b");
+
+        var removal = Assert.Single(plan.Remove);
+        Assert.Contains("moved from /srv/b/r_1000 to /srv/a/r_1000", removal.Reason);
+        Assert.Empty(plan.Add);
+    }
+
+    [Theory]
+    [InlineData(TorrentActivity.MissingFiles)]
+    [InlineData(TorrentActivity.Error)]
+    public async Task Trouble_Reported_By_The_Daemon_Takes_The_Replica_Out_And_Has_It_Checked(TorrentActivity activity)
+    {
+        var torrent = await HoldAsync("r_1000", ReplicaState.Healthy);
+        _engine[torrent.Metainfo.InfoHash] = Engine(torrent, activity) with { EngineState = "missingFiles" };
+
+        var plan = Plan();
+
+        var trouble = Assert.Single(plan.Trouble);
+        Assert.Equal("r_1000", trouble.Torrent);
+        Assert.Contains("missingFiles", trouble.Detail);
+        Assert.Equal(torrent.Metainfo.InfoHash, Assert.Single(plan.Remove).Hash);
+    }
+
+    private SeedingPlan Plan(params string[] volumeRoots) =>
+        SeedingPlanner.Plan(_held, name => _replicas.GetValueOrDefault(name), _engine, volumeRoots.Length == 0 ? [Volume] : volumeRoots);
+
+    private async Task<HeldTorrent> HoldAsync(string name, ReplicaState state, string volume = Volume)
+    {
+        var (metainfo, _, _) = await TestData.MultiFileTorrentAsync(_temp, name, 16 * 1024, ("a.pdf", 20_000 + _held.Count));
+        var held = new HeldTorrent(name, metainfo, "a", $"{volume}/{name}");
+        _held.Add(held);
+        _replicas[name] = new ReplicaStatus { Torrent = name, Volume = "a", State = state, Reason = "test", Since = DateTimeOffset.UnixEpoch, LastVerified = DateTimeOffset.UnixEpoch };
+        return held;
+    }
+
+    private void InEngine(HeldTorrent torrent, TorrentActivity activity) => _engine[torrent.Metainfo.InfoHash] = Engine(torrent, activity);
+
+    private static EngineTorrent Engine(HeldTorrent torrent, TorrentActivity activity) =>
+        new() { Hash = torrent.Metainfo.InfoHash, Name = torrent.Name, Activity = activity, SavePath = torrent.SaveDirectory };
+}

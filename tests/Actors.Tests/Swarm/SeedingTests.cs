@@ -1,0 +1,89 @@
+using LibraryCluster.Actors.Cluster.Store;
+using LibraryCluster.Actors.Node;
+using LibraryCluster.Actors.Replicas;
+using LibraryCluster.Actors.Swarm;
+using LibraryCluster.Testing;
+using LibraryCluster.Torrents.Engines;
+using LibraryCluster.Torrents.Engines.QBittorrent;
+using LibraryCluster.Torrents.Metainfo;
+
+namespace LibraryCluster.Actors.Tests.Swarm;
+
+/// <summary>
+/// A node seeding through a real qbittorrent-nox on loopback: what it holds intact reaches a leeching daemon
+/// byte for byte, and a replica found damaged stops being offered.
+/// </summary>
+[Trait("Category", "Swarm")]
+public sealed class SeedingTests : IAsyncLifetime
+{
+    private const string Torrent = "r_7000";
+    private readonly TempDirectory _temp = new();
+    private LoopbackTracker _tracker = null!;
+    private QBittorrentServer _seeder = null!;
+    private QBittorrentServer _leecher = null!;
+
+    public async Task InitializeAsync()
+    {
+        _tracker = LoopbackTracker.Start();
+        _seeder = await QBittorrentServer.StartAsync();
+        _leecher = await QBittorrentServer.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _leecher.DisposeAsync();
+        await _seeder.DisposeAsync();
+        await _tracker.DisposeAsync();
+        _temp.Dispose();
+    }
+
+    [Fact]
+    public async Task What_The_Node_Holds_Intact_Reaches_A_Leecher_And_Damage_Stops_The_Seeding()
+    {
+        var volume = _temp.Join("volume");
+        var data = Path.Join(volume, Torrent, Torrent);
+        Directory.CreateDirectory(Path.Join(data, "sub"));
+        await File.WriteAllBytesAsync(Path.Join(data, "a.pdf"), TestData.Bytes(700_000, 1));
+        await File.WriteAllBytesAsync(Path.Join(data, "sub", "b.epub"), TestData.Bytes(300_001, 2));
+        var torrentFile = await TorrentBuilder.FromDirectoryAsync(data, new TorrentBuildOptions { PieceLength = 64 * 1024, Announce = _tracker.AnnounceUrl });
+        var hash = MetainfoParser.Parse(torrentFile).InfoHash;
+
+        await using var node = new MirrorNode(
+            new NodeSettings { Volumes = [new NodeVolume("a", volume, null)], TorrentsDirectory = _temp.Join("torrents"), CatalogPath = _temp.Join("catalog.db") },
+            new SqlNodeStore(ClusterDatabase.Sqlite(_temp.Join("node.db")), "local"));
+        node.Start();
+        await node.AddTorrentAsync(Torrent, torrentFile);
+        await Eventually.UntilAsync(() => node.View.Replica(Torrent)?.State == ReplicaState.Healthy);
+
+        // The leecher announces first: the seeder then learns of it at its own first announce (see torrent-engines.md).
+        var fetched = _leecher.Folder("fetched");
+        await _leecher.Engine.AddAsync(new TorrentAddRequest { Metainfo = torrentFile, SavePath = fetched });
+        await Eventually.UntilAsync(() => _tracker.Announces(hash) >= 1);
+        node.StartSeeding(new SeedingSettings { TorrentsDirectory = _temp.Join("torrents"), VolumeRoots = [volume], PollInterval = TimeSpan.FromMilliseconds(300) }, _seeder.Engine);
+
+        await Eventually.UntilAsync(() => StateAsync(_leecher, hash), t => t?.IsComplete == true);
+        Assert.Equal(await File.ReadAllBytesAsync(Path.Join(data, "a.pdf")), await File.ReadAllBytesAsync(Path.Join(fetched, Torrent, "a.pdf")));
+        Assert.Equal(await File.ReadAllBytesAsync(Path.Join(data, "sub", "b.epub")), await File.ReadAllBytesAsync(Path.Join(fetched, Torrent, "sub", "b.epub")));
+        await Eventually.UntilAsync(() => node.Seeding is { Reachable: true, Seeding: 1 });
+
+        // Damage found by our own check: the replica leaves Healthy, and the daemon stops offering it.
+        await using (var file = new FileStream(Path.Join(data, "a.pdf"), FileMode.Open, FileAccess.Write))
+        {
+            file.Position = 100_000;
+            file.WriteByte(0xFF);
+        }
+
+        node.Verify(Torrent, "test damaged it");
+        await Eventually.UntilAsync(() => node.View.Replica(Torrent)?.State == ReplicaState.Damaged);
+        await Eventually.UntilAsync(() => StateAsync(_seeder, hash), t => t?.Activity == TorrentActivity.Paused);
+        Assert.True(File.Exists(Path.Join(data, "a.pdf")));
+        await Eventually.UntilAsync(() => node.Seeding is { Seeding: 0, Paused: 1 });
+    }
+
+    /// <summary>The torrent as the daemon has it now, read by a client of the test's own (the node's polls are its own).</summary>
+    private static async Task<EngineTorrent?> StateAsync(QBittorrentServer server, InfoHash hash)
+    {
+        using var engine = new QBittorrentEngine(new QBittorrentConnection { WebUiUrl = server.Daemon.Options.WebUiUrl });
+        return (await engine.PollAsync()).Changed.FirstOrDefault(t => t.Hash == hash);
+    }
+}
