@@ -29,25 +29,30 @@ def main():
     args = argparse.ArgumentParser()
     args.add_argument("--size-scale", default="0.5")
     args.add_argument("--books", default="400")
+    # Throttles off, as the issue measures it: as many transfers at once as there are torrents (4 by default), and
+    # curl keeps as many files in flight.
+    args.add_argument("--transfers", default="4")
     a = args.parse_args()
     work = tempfile.mkdtemp(prefix="lc-bench-heal-")
     os.chmod(work, 0o755)  # PostgreSQL runs as its own user and must reach its folder
     env = dict(os.environ, DIR=os.path.join(work, "cluster"), BASE_PORT=str(free_port() - 1), PG_PORT=str(free_port()),
-               BOOKS=a.books, FICTION="0", SCIMAG="0", SIZE_SCALE=a.size_scale, PIECE_LENGTH="1048576", RF="2")
+               BOOKS=a.books, FICTION="0", SCIMAG="0", SIZE_SCALE=a.size_scale, PIECE_LENGTH="1048576", RF="2",
+               Cluster__MaxConcurrentTransfers=a.transfers)
     cluster = os.path.join(ROOT, "scripts", "cluster.sh")
     nginx = None
     try:
         print("node 1 alone: generating the sample and adopting it ...", flush=True)
         subprocess.run([cluster, "up", "1"], env=env, check=True)
-        wait(lambda: int(psql(env, "SELECT count(*) FROM torrents") or 0) > 0 and
-             psql(env, "SELECT count(*) FROM replicas WHERE node='node1' AND state='Healthy'") == psql(env, "SELECT count(*) FROM torrents"), 600, "node1 to hold everything")
+        # Every torrent of the sample, not just those registered so far (node 1 takes them from its watch folder one by one).
+        expected = len([f for f in os.listdir(os.path.join(env["DIR"], "sample", "torrents")) if f.endswith(".torrent")])
+        wait(lambda: int(psql(env, "SELECT count(*) FROM replicas WHERE node='node1' AND state='Healthy'") or 0) == expected, 600, "node1 to hold everything")
         torrents = int(psql(env, "SELECT count(*) FROM torrents"))
         total = int(psql(env, "SELECT sum(size) FROM torrents"))
         volume = os.path.join(env["DIR"], "node1", "volumes", "a")
         files = [os.path.relpath(os.path.join(d, f), volume) for d, _, fs in os.walk(volume) for f in fs]
         print(f"{torrents} torrents, {len(files)} files, {total:,} bytes on node1", flush=True)
 
-        # The anchor: nginx serves node1's volume; curl fetches every file (2 at a time, as the node's 2 transfer slots) and syncs.
+        # The anchor: nginx serves node1's volume; curl fetches every file (as many at a time as the node's transfers) and syncs.
         port = free_port()
         conf = os.path.join(work, "nginx.conf")
         with open(conf, "w") as f:
@@ -63,7 +68,7 @@ http {{ access_log off; sendfile on; tcp_nopush on; server {{ listen 127.0.0.1:{
             for rel in files:
                 f.write(f"url = \"http://127.0.0.1:{port}/{rel}\"\noutput = \"{os.path.join(target, rel)}\"\n")
         start = time.monotonic()
-        subprocess.run(["curl", "-sS", "--fail", "--create-dirs", "--parallel", "--parallel-max", "2", "-K", listing], check=True)
+        subprocess.run(["curl", "-sS", "--fail", "--create-dirs", "--parallel", "--parallel-max", a.transfers, "-K", listing], check=True)
         subprocess.run(["sync"], check=True)
         curl_seconds = time.monotonic() - start
         shutil.rmtree(target)
