@@ -136,6 +136,9 @@ public sealed class MirrorNode : IAsyncDisposable
     /// <summary>Asks a replica to scrub now rather than when its schedule says.</summary>
     public bool Scrub(string torrent) => Tell(torrent, new ScrubReplica());
 
+    /// <summary>Sends a replica a message; false when the node holds no such torrent.</summary>
+    internal bool TellReplica(string torrent, ReplicaMessage message) => Tell(torrent, message);
+
     private bool Tell(string torrent, ReplicaMessage message) =>
         _system.Find<ReplicaMessage>(ReplicaActor.ActorName(torrent)) is { } replica && replica.Tell(message);
 

@@ -48,6 +48,15 @@ public sealed record GetReplicaStatus(Reply<ReplicaStatus> Reply) : ReplicaMessa
 /// <summary>Copy the data from peers that hold it Healthy (a cluster placed the torrent here, or it is damaged).</summary>
 public sealed record FetchReplica(IReadOnlyList<PeerSource> Sources, bool Healing) : ReplicaMessage;
 
+/// <summary>
+/// The node's BitTorrent daemon is filling this copy from the public swarm (nobody nearer had it intact). The
+/// replica shows Fetching (or Repairing) until the daemon is done; then it is verified by us like any other data.
+/// </summary>
+public sealed record SwarmFetchStarted(string Engine) : ReplicaMessage;
+
+/// <summary>How far the daemon's swarm fetch has got, 0 to 1.</summary>
+public sealed record SwarmFetchProgressed(double Share) : ReplicaMessage;
+
 /// <summary>Placement no longer wants the copy here and the torrent has its full count elsewhere: delete it.</summary>
 public sealed record RetireReplica(string Reason) : ReplicaMessage;
 
@@ -134,6 +143,14 @@ public sealed class ReplicaActor(ReplicaSetup initial) : Actor<ReplicaMessage>
                 break;
             case FetchReplica fetch when _setup.Fetcher is { } fetcher && _status.State is ReplicaState.Absent or ReplicaState.Damaged && _running is null:
                 StartFetch(fetcher, fetch);
+                break;
+            case SwarmFetchStarted swarm when _status.State is ReplicaState.Absent or ReplicaState.Damaged && _running is null:
+                Context.Timers.Cancel(ScrubTimer);
+                Transition(_status.State == ReplicaState.Damaged ? ReplicaState.Repairing : ReplicaState.Fetching, $"fetching from the swarm through {swarm.Engine}; checked by us when it completes", 0);
+                break;
+            case SwarmFetchProgressed swarmProgress when _status.State is ReplicaState.Fetching or ReplicaState.Repairing && _running is null:
+                _status = _status with { Progress = swarmProgress.Share };
+                _setup.Published(_status);
                 break;
             case FetchFinished finished when _running is not null:
                 _running = null;

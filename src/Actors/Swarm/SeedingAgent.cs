@@ -1,4 +1,5 @@
 using LibraryCluster.Actors.Node;
+using LibraryCluster.Actors.Replicas;
 using LibraryCluster.Torrents.Engines;
 using LibraryCluster.Torrents.Metainfo;
 using Microsoft.Extensions.Logging;
@@ -9,7 +10,7 @@ public abstract record SeedingMessage;
 
 internal sealed record SeedingDue : SeedingMessage;
 
-internal sealed record SeedingPassed(SeedingStatus Status, IReadOnlyList<SeedingTrouble> Trouble, IReadOnlyList<string> Problems) : SeedingMessage;
+internal sealed record SeedingPassed(SeedingStatus Status, SeedingPlan Plan, IReadOnlyList<string> Problems) : SeedingMessage;
 
 internal sealed record SeedingFailed(Exception Error) : SeedingMessage;
 
@@ -17,7 +18,8 @@ internal sealed record SeedingFailed(Exception Error) : SeedingMessage;
 /// Keeps the node's BitTorrent daemon seeding exactly what the node holds intact. A pass asks the daemon what
 /// changed since the last one (an incremental poll, so thousands of torrents cost little), plans the difference
 /// (<see cref="SeedingPlanner"/>) and applies it: adds without hashing (we verified the data), resumes, pauses,
-/// removes (files kept). Passes run off the actor, one at a time, every <see cref="SeedingSettings.PollInterval"/>
+/// removes (files kept), and, when <see cref="SeedingSettings.FetchFromSwarm"/> is on, has the daemon fill copies
+/// nobody nearer could supply, which the replica verifies when the daemon is done. Passes run off the actor, one at a time, every <see cref="SeedingSettings.PollInterval"/>
 /// and at once when a replica changes state; changes during a pass start one more.
 /// </summary>
 public sealed class SeedingAgent(SeedingSettings settings, ITorrentEngine engine, MirrorNode node) : Actor<SeedingMessage>
@@ -27,6 +29,9 @@ public sealed class SeedingAgent(SeedingSettings settings, ITorrentEngine engine
 
     // The daemon's torrents as of the last poll; only the running pass touches it.
     private readonly Dictionary<InfoHash, EngineTorrent> _engine = [];
+
+    // Torrents the daemon was asked to fill from the swarm and not yet handed back for verification; also pass-only.
+    private readonly HashSet<string> _swarmFetches = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private bool _running;
     private bool _again;
@@ -63,12 +68,28 @@ public sealed class SeedingAgent(SeedingSettings settings, ITorrentEngine engine
 
                 _running = true;
                 var token = _stopping.Token;
-                Context.PipeTo(Task.Run(() => PassAsync(token), token), passed => passed, error => new SeedingFailed(error));
+                var now = Context.Time.GetUtcNow();
+                Context.PipeTo(Task.Run(() => PassAsync(now, token), token), passed => passed, error => new SeedingFailed(error));
                 break;
             case SeedingPassed passed:
                 _running = false;
                 node.Seeding = passed.Status with { LastPass = Context.Time.GetUtcNow() };
-                foreach (var trouble in passed.Trouble)
+                foreach (var fetch in passed.Plan.Fetch)
+                {
+                    node.TellReplica(fetch.Torrent, new SwarmFetchStarted(engine.Description));
+                }
+
+                foreach (var (torrent, share) in passed.Plan.Progress)
+                {
+                    node.TellReplica(torrent, new SwarmFetchProgressed(share));
+                }
+
+                foreach (var torrent in passed.Plan.Verify)
+                {
+                    node.Verify(torrent, $"the swarm fetch through {engine.Description} completed");
+                }
+
+                foreach (var trouble in passed.Plan.Trouble)
                 {
                     Context.Logger.LogWarning("{Torrent}: {Detail}; taken out of the daemon and checked again", trouble.Torrent, trouble.Detail);
                     node.ReportReadError(trouble.Torrent, trouble.Detail);
@@ -130,7 +151,7 @@ public sealed class SeedingAgent(SeedingSettings settings, ITorrentEngine engine
         _lastProblem = problem;
     }
 
-    private async Task<SeedingMessage> PassAsync(CancellationToken cancellationToken)
+    private async Task<SeedingMessage> PassAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         var changes = await engine.PollAsync(cancellationToken).ConfigureAwait(false);
         if (changes.FullUpdate)
@@ -148,7 +169,10 @@ public sealed class SeedingAgent(SeedingSettings settings, ITorrentEngine engine
             _engine[torrent.Hash] = torrent;
         }
 
-        var plan = SeedingPlanner.Plan(node.View.Torrents, node.View.Replica, _engine, settings.VolumeRoots);
+        _swarmFetches.RemoveWhere(name => node.View.Replica(name)?.State is not (ReplicaState.Absent or ReplicaState.Damaged or ReplicaState.Fetching or ReplicaState.Repairing));
+        var plan = SeedingPlanner.Plan(node.View.Torrents, node.View.Replica, _engine, settings.VolumeRoots, settings.FetchFromSwarm ? settings.SwarmFetchAfter : null, now, _swarmFetches);
+        _swarmFetches.UnionWith(plan.Fetch.Select(f => f.Torrent));
+        _swarmFetches.ExceptWith(plan.Verify);
         var problems = new List<string>();
         foreach (var removal in plan.Remove)
         {
@@ -178,6 +202,25 @@ public sealed class SeedingAgent(SeedingSettings settings, ITorrentEngine engine
             }
         }).ConfigureAwait(false);
 
+        foreach (var fetch in plan.Fetch)
+        {
+            try
+            {
+                // A stale entry (seeded before the damage) is replaced, so that the daemon hashes what is there.
+                if (_engine.Remove(fetch.Hash))
+                {
+                    await engine.RemoveAsync(fetch.Hash, deleteFiles: false, cancellationToken).ConfigureAwait(false);
+                }
+
+                var metainfo = await File.ReadAllBytesAsync(Path.Join(settings.TorrentsDirectory, fetch.Torrent + ".torrent"), cancellationToken).ConfigureAwait(false);
+                await engine.AddAsync(new TorrentAddRequest { Metainfo = metainfo, SavePath = fetch.SavePath }, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or MetainfoException or TorrentEngineException { Kind: EngineErrorKind.InvalidTorrent })
+            {
+                problems.Add($"{fetch.Torrent} could not be fetched from the swarm: {e.Message}");
+            }
+        }
+
         if (plan.Resume.Count > 0)
         {
             await engine.ResumeAsync(plan.Resume, cancellationToken).ConfigureAwait(false);
@@ -193,6 +236,6 @@ public sealed class SeedingAgent(SeedingSettings settings, ITorrentEngine engine
             Paused = ours.Count(t => t.Activity == TorrentActivity.Paused),
             UploadBytesPerSecond = changes.Transfer.UploadBytesPerSecond,
         };
-        return new SeedingPassed(status, plan.Trouble, problems);
+        return new SeedingPassed(status, plan, problems);
     }
 }

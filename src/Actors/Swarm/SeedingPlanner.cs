@@ -9,13 +9,31 @@ namespace LibraryCluster.Actors.Swarm;
 /// Compares what the node holds with what the daemon does and says what to change: every intact replica
 /// (Healthy, or Healthy being scrubbed) seeded from its own volume; a replica that is anything else not offered;
 /// retired, lost or moved torrents out of the daemon, their files left alone. Torrents the daemon holds outside
-/// this node's volumes belong to someone else and are never touched. Pure, so that the rules are tested without
-/// a daemon.
+/// this node's volumes belong to someone else and are never touched. With swarm fetching on, a copy that has
+/// waited longer than the grace period with no data (Absent) or with damage (Damaged) is filled by the daemon,
+/// and verified by us when the daemon says it is complete. Pure, so that the rules are tested without a daemon.
 /// </summary>
 public static class SeedingPlanner
 {
-    public static SeedingPlan Plan(IEnumerable<HeldTorrent> held, Func<string, ReplicaStatus?> replica, IReadOnlyDictionary<InfoHash, EngineTorrent> engine, IReadOnlyCollection<string> volumeRoots)
+    /// <param name="held">The torrents this node holds.</param>
+    /// <param name="replica">Each one's replica status.</param>
+    /// <param name="engine">What the daemon holds, by info-hash, as of the last poll.</param>
+    /// <param name="volumeRoots">The node's volume folders: what the daemon holds under them is ours.</param>
+    /// <param name="swarmFetchAfter">How long a copy waits for a nearer source (a cluster peer) before the swarm is asked; null never asks it.</param>
+    /// <param name="now">The time, to judge that wait.</param>
+    /// <param name="swarmFetches">Torrents whose copy the daemon was asked to fill (a fetch from cluster peers is never one of them).</param>
+    public static SeedingPlan Plan(
+        IEnumerable<HeldTorrent> held,
+        Func<string, ReplicaStatus?> replica,
+        IReadOnlyDictionary<InfoHash, EngineTorrent> engine,
+        IReadOnlyCollection<string> volumeRoots,
+        TimeSpan? swarmFetchAfter = null,
+        DateTimeOffset now = default,
+        IReadOnlySet<string>? swarmFetches = null)
     {
+        var fetch = new List<SeedingAdd>();
+        var progress = new List<(string, double)>();
+        var verify = new List<string>();
         var add = new List<SeedingAdd>();
         var resume = new List<InfoHash>();
         var pause = new List<InfoHash>();
@@ -60,6 +78,28 @@ public static class SeedingPlanner
                     resume.Add(hash);
                 }
             }
+            else if (swarmFetchAfter is { } grace && status.State is ReplicaState.Absent or ReplicaState.Damaged)
+            {
+                if (now - status.Since >= grace)
+                {
+                    fetch.Add(new SeedingAdd(torrent.Name, hash, torrent.SaveDirectory));
+                }
+                else if (inEngine is not null && inEngine.Activity != TorrentActivity.Paused)
+                {
+                    pause.Add(hash);
+                }
+            }
+            else if (status.State is ReplicaState.Fetching or ReplicaState.Repairing && inEngine is { Activity: not TorrentActivity.Paused } && swarmFetches?.Contains(torrent.Name) == true)
+            {
+                if (inEngine.IsComplete)
+                {
+                    verify.Add(torrent.Name);
+                }
+                else
+                {
+                    progress.Add((torrent.Name, inEngine.Progress));
+                }
+            }
             else if (inEngine is not null && inEngine.Activity != TorrentActivity.Paused)
             {
                 pause.Add(hash);
@@ -74,7 +114,7 @@ public static class SeedingPlanner
             }
         }
 
-        return new SeedingPlan { Add = add, Resume = resume, Pause = pause, Remove = remove, Trouble = trouble };
+        return new SeedingPlan { Add = add, Resume = resume, Pause = pause, Remove = remove, Trouble = trouble, Fetch = fetch, Progress = progress, Verify = verify };
     }
 
     private static bool SamePath(string a, string b) =>

@@ -130,15 +130,77 @@ public sealed class SeedingPlannerTests : IDisposable
         Assert.Equal(torrent.Metainfo.InfoHash, Assert.Single(plan.Remove).Hash);
     }
 
+    [Fact]
+    public async Task With_Swarm_Fetching_On_A_Copy_With_No_Data_Is_Fetched_Once_Its_Grace_Is_Over()
+    {
+        var waited = await HoldAsync("r_1000", ReplicaState.Absent);
+        await HoldAsync("r_2000", ReplicaState.Absent, since: Now - TimeSpan.FromSeconds(5));
+
+        var plan = SwarmPlan();
+
+        var fetch = Assert.Single(plan.Fetch);
+        Assert.Equal(new SeedingAdd("r_1000", waited.Metainfo.InfoHash, "/srv/a/r_1000"), fetch);
+        Assert.Empty(plan.Add);
+        Assert.Empty(Plan().Fetch);
+    }
+
+    [Fact]
+    public async Task A_Damaged_Copy_Seeded_Before_Is_Fetched_Afresh_From_The_Swarm()
+    {
+        var damaged = await HoldAsync("r_1000", ReplicaState.Damaged);
+        InEngine(damaged, TorrentActivity.Paused);
+
+        var plan = SwarmPlan();
+
+        Assert.Equal("r_1000", Assert.Single(plan.Fetch).Torrent);
+        Assert.Empty(plan.Resume);
+        Assert.Empty(plan.Remove);
+    }
+
+    [Fact]
+    public async Task A_Swarm_Fetch_Reports_Progress_And_Is_Verified_By_Us_When_The_Daemon_Completes_It()
+    {
+        var running = await HoldAsync("r_1000", ReplicaState.Fetching);
+        var done = await HoldAsync("r_2000", ReplicaState.Repairing);
+        _engine[running.Metainfo.InfoHash] = Engine(running, TorrentActivity.Downloading) with { Progress = 0.25, BytesLeft = 15_000 };
+        _engine[done.Metainfo.InfoHash] = Engine(done, TorrentActivity.Seeding) with { Progress = 1, BytesLeft = 0 };
+
+        var plan = SwarmPlan("r_1000", "r_2000");
+
+        Assert.Equal([("r_1000", 0.25)], plan.Progress);
+        Assert.Equal(["r_2000"], plan.Verify);
+        Assert.Empty(plan.Pause);
+    }
+
+    [Fact]
+    public async Task A_Peer_Fetch_Is_Never_Mistaken_For_A_Swarm_Fetch()
+    {
+        var paused = await HoldAsync("r_1000", ReplicaState.Repairing);
+        var stillSeeding = await HoldAsync("r_2000", ReplicaState.Repairing);
+        _engine[paused.Metainfo.InfoHash] = Engine(paused, TorrentActivity.Paused) with { BytesLeft = 0 };
+        _engine[stillSeeding.Metainfo.InfoHash] = Engine(stillSeeding, TorrentActivity.Seeding) with { BytesLeft = 0 };
+
+        var plan = SwarmPlan();
+
+        Assert.Equal([stillSeeding.Metainfo.InfoHash], plan.Pause);
+        Assert.Empty(plan.Verify);
+        Assert.Empty(plan.Progress);
+    }
+
+    private static readonly DateTimeOffset Now = DateTimeOffset.UnixEpoch + TimeSpan.FromDays(1);
+
+    private SeedingPlan SwarmPlan(params string[] swarmFetches) =>
+        SeedingPlanner.Plan(_held, name => _replicas.GetValueOrDefault(name), _engine, [Volume], TimeSpan.FromSeconds(30), Now, swarmFetches.ToHashSet());
+
     private SeedingPlan Plan(params string[] volumeRoots) =>
         SeedingPlanner.Plan(_held, name => _replicas.GetValueOrDefault(name), _engine, volumeRoots.Length == 0 ? [Volume] : volumeRoots);
 
-    private async Task<HeldTorrent> HoldAsync(string name, ReplicaState state, string volume = Volume)
+    private async Task<HeldTorrent> HoldAsync(string name, ReplicaState state, string volume = Volume, DateTimeOffset? since = null)
     {
         var (metainfo, _, _) = await TestData.MultiFileTorrentAsync(_temp, name, 16 * 1024, ("a.pdf", 20_000 + _held.Count));
         var held = new HeldTorrent(name, metainfo, "a", $"{volume}/{name}");
         _held.Add(held);
-        _replicas[name] = new ReplicaStatus { Torrent = name, Volume = "a", State = state, Reason = "test", Since = DateTimeOffset.UnixEpoch, LastVerified = DateTimeOffset.UnixEpoch };
+        _replicas[name] = new ReplicaStatus { Torrent = name, Volume = "a", State = state, Reason = "test", Since = since ?? DateTimeOffset.UnixEpoch, LastVerified = DateTimeOffset.UnixEpoch };
         return held;
     }
 

@@ -80,6 +80,50 @@ public sealed class SeedingTests : IAsyncLifetime
         await Eventually.UntilAsync(() => node.Seeding is { Seeding: 0, Paused: 1 });
     }
 
+    [Fact]
+    public async Task A_Copy_Nobody_Nearer_Has_Is_Fetched_From_The_Swarm_And_Verified_By_The_Node()
+    {
+        // Another peer in the swarm has the data; the node has only the .torrent.
+        var elsewhere = _leecher.Folder("seed");
+        var data = Path.Join(elsewhere, Torrent);
+        Directory.CreateDirectory(data);
+        await File.WriteAllBytesAsync(Path.Join(data, "a.pdf"), TestData.Bytes(900_000, 3));
+        await File.WriteAllBytesAsync(Path.Join(data, "b.djvu"), TestData.Bytes(123_457, 4));
+        var torrentFile = await TorrentBuilder.FromDirectoryAsync(data, new TorrentBuildOptions { PieceLength = 64 * 1024, Announce = _tracker.AnnounceUrl });
+        var hash = MetainfoParser.Parse(torrentFile).InfoHash;
+        await _leecher.Engine.AddAsync(new TorrentAddRequest { Metainfo = torrentFile, SavePath = elsewhere, SkipChecking = true });
+        await Eventually.UntilAsync(() => _tracker.Announces(hash) >= 1);
+
+        var volume = _temp.Join("volume");
+        await using var node = new MirrorNode(
+            new NodeSettings { Volumes = [new NodeVolume("a", volume, null)], TorrentsDirectory = _temp.Join("torrents"), CatalogPath = _temp.Join("catalog.db") },
+            new SqlNodeStore(ClusterDatabase.Sqlite(_temp.Join("node.db")), "local"));
+        node.Start();
+        await node.AddTorrentAsync(Torrent, torrentFile);
+        await Eventually.UntilAsync(() => node.View.Replica(Torrent) is { State: ReplicaState.Absent, Reason: var reason } && reason.StartsWith("no data on the volume", StringComparison.Ordinal));
+
+        var states = new List<ReplicaState>();
+        node.View.Changed += _ => states.Add(node.View.Replica(Torrent)!.State);
+        node.StartSeeding(new SeedingSettings
+        {
+            TorrentsDirectory = _temp.Join("torrents"),
+            VolumeRoots = [volume],
+            PollInterval = TimeSpan.FromMilliseconds(300),
+            FetchFromSwarm = true,
+            SwarmFetchAfter = TimeSpan.Zero,
+        }, _seeder.Engine);
+
+        await Eventually.UntilAsync(() => node.View.Replica(Torrent)?.State == ReplicaState.Healthy);
+        Assert.Equal([ReplicaState.Fetching, ReplicaState.Verifying, ReplicaState.Healthy], states.Distinct());
+        Assert.Contains("verification passed", node.View.Replica(Torrent)!.Reason);
+        var copy = Path.Join(volume, Torrent, Torrent);
+        Assert.Equal(await File.ReadAllBytesAsync(Path.Join(data, "a.pdf")), await File.ReadAllBytesAsync(Path.Join(copy, "a.pdf")));
+        Assert.Equal(await File.ReadAllBytesAsync(Path.Join(data, "b.djvu")), await File.ReadAllBytesAsync(Path.Join(copy, "b.djvu")));
+
+        // Once verified it is seeded like everything else the node holds.
+        await Eventually.UntilAsync(() => StateAsync(_seeder, hash), t => t?.Activity == TorrentActivity.Seeding);
+    }
+
     /// <summary>The torrent as the daemon has it now, read by a client of the test's own (the node's polls are its own).</summary>
     private static async Task<EngineTorrent?> StateAsync(QBittorrentServer server, InfoHash hash)
     {
