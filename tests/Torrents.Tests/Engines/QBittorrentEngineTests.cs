@@ -189,7 +189,7 @@ public sealed class QBittorrentEngineTests(QBittorrentFixture fixture) : IClassF
         using var preferences = await Engine.GetPreferencesAsync();
         var p = preferences.RootElement;
 
-        Assert.Equal((true, "v4.5.2", "2.8.19", string.Empty), (health.Answering, health.Version, health.ApiVersion, health.Problem));
+        Assert.Equal((true, "v4.5.2", "2.8.19", string.Empty, null), (health.Answering, health.Version, health.ApiVersion, health.Problem, health.Error));
         Assert.Equal(2, p.GetProperty("disk_io_type").GetInt32());
         Assert.Equal(16, p.GetProperty("max_active_checking_torrents").GetInt32());
         Assert.False(p.GetProperty("queueing_enabled").GetBoolean());
@@ -215,7 +215,7 @@ public sealed class QBittorrentEngineTests(QBittorrentFixture fixture) : IClassF
         var health = await engine.CheckHealthAsync();
         var error = await Assert.ThrowsAsync<TorrentEngineException>(() => engine.PollAsync());
 
-        Assert.False(health.Answering);
+        Assert.Equal((false, false, EngineErrorKind.Unavailable), (health.Answering, health.IsUp, health.Error));
         Assert.Equal(EngineErrorKind.Unavailable, error.Kind);
         Assert.Equal($"{engine.Description} does not answer (connection refused: is qbittorrent-nox running, with its WebUI on this port?)", error.Message);
         Assert.Equal(error.Message, health.Problem);

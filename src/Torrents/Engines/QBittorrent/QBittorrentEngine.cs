@@ -49,7 +49,7 @@ public sealed partial class QBittorrentEngine : ITorrentEngine, IDisposable
         }
         catch (TorrentEngineException e)
         {
-            return new EngineHealth { Answering = false, Problem = e.Message };
+            return new EngineHealth { Answering = false, Problem = e.Message, Error = e.Kind };
         }
     }
 
