@@ -9,8 +9,6 @@ namespace LibraryCluster.Torrents.Tests.Engines;
 [Trait("Category", "Swarm")]
 public sealed class QBittorrentDaemonTests
 {
-    private static bool IsRunning(int pid) => Directory.Exists($"/proc/{pid}") && !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ", StringComparison.Ordinal);
-
     [Fact]
     public async Task A_Killed_Daemon_Is_Restarted_With_Its_Torrents()
     {
@@ -46,7 +44,7 @@ public sealed class QBittorrentDaemonTests
 
             Assert.Equal(DaemonState.Stopped, server.Daemon.State);
             Assert.Null(server.Daemon.ProcessId);
-            Assert.False(IsRunning(pid));
+            Assert.False(Processes.IsRunning(pid));
             Assert.False((await server.Engine.CheckHealthAsync()).Answering);
 
             // A new supervisor on the same profile finds the torrent again (the profile keeps it).
