@@ -8,6 +8,7 @@ using LibraryCluster.Host.Configuration;
 using LibraryCluster.Host.Monitoring;
 using LibraryCluster.Host.Node;
 using LibraryCluster.Host.Serving;
+using LibraryCluster.Host.Swarm;
 using LibraryCluster.Host.Web;
 using LibraryCluster.Search;
 using LibraryCluster.Search.Sqlite;
@@ -43,11 +44,16 @@ public static class NodeApplication
         services.AddOptions<ClusterOptions>().Bind(builder.Configuration.GetSection(ClusterOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ClusterOptions>, ClusterOptionsValidator>();
         services.AddSingleton(provider => new ClusterRuntime(provider.GetRequiredService<IOptions<ClusterOptions>>().Value));
+        services.AddOptions<SwarmOptions>().Bind(builder.Configuration.GetSection(SwarmOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SwarmOptions>, SwarmOptionsValidator>();
+        services.AddSingleton(provider => new SwarmRuntime(
+            provider.GetRequiredService<IOptions<SwarmOptions>>().Value, provider.GetRequiredService<IOptions<NodeOptions>>().Value, provider.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<DownloadForwarder>();
         services.AddSingleton(provider => CreateNode(provider.GetRequiredService<IOptions<NodeOptions>>().Value, provider.GetRequiredService<ClusterRuntime>(), provider.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<NodeLifetime>();
         services.AddHostedService(provider => provider.GetRequiredService<NodeLifetime>());
         services.AddHostedService<TorrentWatcher>();
+        services.AddHostedService<SwarmService>();
         services.AddSingleton(provider => new CatalogReader(provider.GetRequiredService<IOptions<NodeOptions>>().Value.CatalogPath));
         services.AddSingleton<ICatalogSearch>(provider => new SqliteCatalogSearch(provider.GetRequiredService<IOptions<NodeOptions>>().Value.CatalogPath));
         services.AddSingleton(provider => new DownloadQueue(provider.GetRequiredService<IOptions<NodeOptions>>().Value.EffectiveDownloadsAtOnce));

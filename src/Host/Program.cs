@@ -16,6 +16,15 @@ const string Usage = """
       --Cluster:Database=CS run as one node of a cluster sharing this PostgreSQL database, with
                             --Cluster:NodeId=ID --Cluster:Token=SECRET [--Cluster:Zone=Z] [--Cluster:Endpoint=URL]
                             (see docs/cluster.md)
+      --Swarm:DaemonPath=P  seed and fetch through qbittorrent-nox, which the node runs, watches and restarts:
+                            P is its path (/usr/bin/qbittorrent-nox); the node writes its config into
+                            --Swarm:ProfileDirectory (default DATA-DIR/qbittorrent) with its WebUI on
+                            127.0.0.1:--Swarm:WebUiPort (8081) and peers on --Swarm:ListenPort (6881)
+                            [--Swarm:ListenInterface=eth0] [--Swarm:ListenAddress=IP] [--Swarm:Dht=false]
+                            [--Swarm:PeerExchange=false] [--Swarm:LocalPeerDiscovery=true] [--Swarm:CheckingSlots=16]
+      --Swarm:WebUiUrl=URL  or use a qBittorrent already running there [--Swarm:Username=U --Swarm:Password=P]
+                            With neither, the node serves without seeding and says so (log, /readyz, dashboard).
+                            See docs/swarm.md.
 
     Settings also come from appsettings.json beside the binary and from the environment (Node__DataDirectory).
     Bad settings stop the node with every problem named (exit code 2). See docs/node.md.

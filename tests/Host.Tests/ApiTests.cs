@@ -155,7 +155,9 @@ public sealed class ApiTests(NodeFixture node) : IClassFixture<NodeFixture>
     public async Task Health_readiness_metrics_and_the_openapi_document_answer()
     {
         Assert.Equal("ok\n", await node.Client.GetStringAsync("/healthz"));
-        Assert.StartsWith("ready", await node.Client.GetStringAsync("/readyz"), StringComparison.Ordinal);
+        var ready = await node.Client.GetStringAsync("/readyz");
+        Assert.StartsWith("ready", ready, StringComparison.Ordinal);
+        Assert.EndsWith("\nswarm: not seeding: no BitTorrent daemon is configured (set Swarm:DaemonPath, or Swarm:WebUiUrl; see docs/swarm.md)\n", ready, StringComparison.Ordinal);
 
         var metrics = await node.Client.GetStringAsync("/metrics");
         Assert.Contains($"librarycluster_replicas{{state=\"Healthy\"}} {node.Manifest.Torrents.Count - 1}", metrics, StringComparison.Ordinal);

@@ -14,8 +14,8 @@ public static class Eventually
         }
     }
 
-    /// <summary>Reads a value until it satisfies <paramref name="condition"/>, and returns it.</summary>
-    public static async Task<T> UntilAsync<T>(Func<Task<T>> read, Func<T, bool> condition)
+    /// <summary>Reads a value until it satisfies <paramref name="condition"/>, and returns it; <paramref name="every"/> spaces reads that cost another process work.</summary>
+    public static async Task<T> UntilAsync<T>(Func<Task<T>> read, Func<T, bool> condition, TimeSpan? every = null)
     {
         using var timeout = new CancellationTokenSource(Patience);
         while (true)
@@ -26,7 +26,7 @@ public static class Eventually
                 return value;
             }
 
-            await Task.Delay(1, timeout.Token);
+            await Task.Delay(every ?? TimeSpan.FromMilliseconds(1), timeout.Token);
         }
     }
 }

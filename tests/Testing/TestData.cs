@@ -26,4 +26,22 @@ public static class TestData
         var bytes = await TorrentBuilder.FromDirectoryAsync(Path.Join(save, root), new TorrentBuildOptions { PieceLength = pieceLength });
         return (MetainfoParser.Parse(bytes), bytes, save);
     }
+
+    /// <summary>
+    /// Writes files under <c>saveDirectory/root/</c> (bytes from <paramref name="seed"/> on) and returns the .torrent's
+    /// bytes, announcing to <paramref name="announce"/> when given: the data a swarm test seeds.
+    /// </summary>
+    public static async Task<(byte[] Bytes, TorrentMetainfo Torrent)> SeedTorrentAsync(
+        string saveDirectory, string root, string? announce, int pieceLength, int seed, params (string Path, int Length)[] files)
+    {
+        foreach (var (path, length) in files)
+        {
+            var full = Path.Join([saveDirectory, root, .. path.Split('/')]);
+            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+            await File.WriteAllBytesAsync(full, Bytes(length, seed++));
+        }
+
+        var bytes = await TorrentBuilder.FromDirectoryAsync(Path.Join(saveDirectory, root), new TorrentBuildOptions { PieceLength = pieceLength, Announce = announce });
+        return (bytes, MetainfoParser.Parse(bytes));
+    }
 }

@@ -1,10 +1,11 @@
 using LibraryCluster.Actors.Node;
 using LibraryCluster.Actors.Volumes;
 using LibraryCluster.Host.Node;
+using LibraryCluster.Host.Swarm;
 
 namespace LibraryCluster.Host.Monitoring;
 
-/// <summary>/healthz (the process answers), /readyz (store and volumes checked), /metrics (Prometheus text).</summary>
+/// <summary>/healthz (the process answers), /readyz (store and volumes checked; the swarm's state on a second line), /metrics (Prometheus text).</summary>
 public static class HealthEndpoints
 {
     public static void MapHealthEndpoints(this IEndpointRouteBuilder app)
@@ -16,7 +17,7 @@ public static class HealthEndpoints
     }
 
     /// <summary>Ready while the stores answer and at least one volume works; failed volumes are listed either way.</summary>
-    private static async Task<IResult> ReadyAsync(NodeLifetime lifetime, MirrorNode node, CatalogReader catalog, CancellationToken cancellationToken)
+    private static async Task<IResult> ReadyAsync(NodeLifetime lifetime, MirrorNode node, CatalogReader catalog, SwarmRuntime swarm, CancellationToken cancellationToken)
     {
         if (!lifetime.Started)
         {
@@ -39,7 +40,9 @@ public static class HealthEndpoints
         var volumes = await node.GetVolumesAsync(cancellationToken).ConfigureAwait(false);
         problems.AddRange(volumes.Where(v => v.State != VolumeState.In).Select(v => $"volume {v.Id} {v.State}: {v.Reason}"));
         var ready = storesAnswer && volumes.Any(v => v.State == VolumeState.In);
-        var text = (ready ? "ready" : "not ready") + (problems.Count > 0 ? ": " + string.Join("; ", problems) : string.Empty) + "\n";
+        // Seeding is not needed to serve: the swarm's state is a second line, not a reason to be unready.
+        var text = (ready ? "ready" : "not ready") + (problems.Count > 0 ? ": " + string.Join("; ", problems) : string.Empty) + "\n"
+            + "swarm: " + await swarm.DescribeAsync(cancellationToken).ConfigureAwait(false) + "\n";
         return Results.Text(text, statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }
 }

@@ -9,12 +9,13 @@ namespace LibraryCluster.Host.Web;
 /// <summary>The operator's view: volumes (fill, state, errors), torrents with their replica states and check progress, the journal.</summary>
 public static class DashboardPage
 {
-    public static string Render(MirrorNode node, IReadOnlyList<VolumeStatus> volumes, IReadOnlyList<JournalEntry> journal)
+    public static string Render(MirrorNode node, IReadOnlyList<VolumeStatus> volumes, IReadOnlyList<JournalEntry> journal, string swarm)
     {
         var body = new StringBuilder("<h1>Dashboard</h1>");
         var replicas = node.View.Replicas.ToList();
         var summary = string.Join(", ", replicas.GroupBy(r => r.State).OrderBy(g => g.Key).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}"));
         body.Append(I($"<p class=\"meta\">{replicas.Count} torrents: {Html.Encode(summary.Length > 0 ? summary : "none yet")}. <a href=\"/metrics\">metrics</a> · <form method=\"post\" action=\"/admin/logout\" style=\"display:inline\"><button type=\"submit\">Sign out</button></form></p>"));
+        body.Append(I($"<p class=\"meta\" id=\"swarm\">Swarm: {Html.Encode(swarm)}</p>"));
 
         body.Append("<h2>Volumes</h2><div class=\"scroll\"><table id=\"volumes\"><thead><tr><th>Volume</th><th>State</th><th>Fill</th><th>Free</th><th>Torrents</th><th>Last probe</th><th>Problem</th></tr></thead><tbody>");
         foreach (var v in volumes)

@@ -1,6 +1,7 @@
 using LibraryCluster.Actors.Node;
 using LibraryCluster.Host.Api;
 using LibraryCluster.Host.Node;
+using LibraryCluster.Host.Swarm;
 using LibraryCluster.Catalog.Records;
 using LibraryCluster.Search;
 
@@ -71,7 +72,7 @@ public static class WebEndpoints
         return Results.Content(RecordPage.Render(record, description, node), "text/html; charset=utf-8");
     }
 
-    private static async Task<IResult> DashboardAsync(HttpContext context, AdminAuth auth, MirrorNode node, CancellationToken cancellationToken)
+    private static async Task<IResult> DashboardAsync(HttpContext context, AdminAuth auth, MirrorNode node, SwarmRuntime swarm, CancellationToken cancellationToken)
     {
         if (!auth.IsAuthorized(context))
         {
@@ -79,6 +80,7 @@ public static class WebEndpoints
         }
 
         var volumes = await node.GetVolumesAsync(cancellationToken).ConfigureAwait(false);
-        return Results.Content(DashboardPage.Render(node, volumes, node.Store.RecentJournal(50)), "text/html; charset=utf-8");
+        var seeding = await swarm.DescribeAsync(cancellationToken).ConfigureAwait(false);
+        return Results.Content(DashboardPage.Render(node, volumes, node.Store.RecentJournal(50), seeding), "text/html; charset=utf-8");
     }
 }

@@ -44,6 +44,9 @@ public interface ITorrentEngine
     /// </summary>
     Task<EngineOutcome> SetFilePriorityAsync(InfoHash torrent, IReadOnlyCollection<int> fileIndexes, FilePriority priority, CancellationToken cancellationToken = default);
 
+    /// <summary>One torrent's current state asked for directly (not through polling); null when it is not held.</summary>
+    Task<EngineTorrent?> GetTorrentAsync(InfoHash torrent, CancellationToken cancellationToken = default);
+
     /// <summary>Per-file progress and priority in metainfo order; null when the torrent is not held.</summary>
     Task<IReadOnlyList<EngineFile>?> GetFilesAsync(InfoHash torrent, CancellationToken cancellationToken = default);
 

@@ -272,7 +272,7 @@ public sealed partial class QBittorrentDaemon : IAsyncDisposable
                         $"qbittorrent-nox exited with code {process.ExitCode} before its WebAPI answered at {_options.WebUiUrl}{OutputTail()}; its log is {_options.LogPath}");
                 }
 
-                if ((await Engine.CheckHealthAsync(linked.Token).ConfigureAwait(false)).Answering)
+                if ((await Engine.CheckHealthAsync(linked.Token).ConfigureAwait(false)).IsUp)
                 {
                     return;
                 }
@@ -295,7 +295,7 @@ public sealed partial class QBittorrentDaemon : IAsyncDisposable
     /// </summary>
     private async Task StopLeftoverAsync(CancellationToken stopping)
     {
-        if (!(await Engine.CheckHealthAsync(stopping).ConfigureAwait(false)).Answering)
+        if (!(await Engine.CheckHealthAsync(stopping).ConfigureAwait(false)).IsUp)
         {
             return;
         }
@@ -306,7 +306,7 @@ public sealed partial class QBittorrentDaemon : IAsyncDisposable
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, limit.Token);
         try
         {
-            while ((await Engine.CheckHealthAsync(linked.Token).ConfigureAwait(false)).Answering)
+            while ((await Engine.CheckHealthAsync(linked.Token).ConfigureAwait(false)).IsUp)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(100), _time, linked.Token).ConfigureAwait(false);
             }

@@ -49,7 +49,7 @@ public sealed partial class QBittorrentEngine : ITorrentEngine, IDisposable
         }
         catch (TorrentEngineException e)
         {
-            return new EngineHealth { Answering = false, Problem = e.Message };
+            return new EngineHealth { Answering = false, Problem = e.Message, Error = e.Kind };
         }
     }
 
@@ -151,6 +151,12 @@ public sealed partial class QBittorrentEngine : ITorrentEngine, IDisposable
         return EngineOutcome.Done;
     }
 
+    public async Task<EngineTorrent?> GetTorrentAsync(InfoHash torrent, CancellationToken cancellationToken = default)
+    {
+        var held = await GetJsonAsync($"torrents/info?hashes={torrent}", QbJsonContext.Default.ListQbTorrentPatch, $"look up {torrent}", cancellationToken).ConfigureAwait(false);
+        return held.Count > 0 ? QBittorrentSync.ToEngineTorrent(torrent, held[0]) : null;
+    }
+
     public async Task<IReadOnlyList<EngineFile>?> GetFilesAsync(InfoHash torrent, CancellationToken cancellationToken = default)
     {
         var files = await GetJsonOrNotFoundAsync($"torrents/files?hash={torrent}", QbJsonContext.Default.ListQbFile, $"list the files of {torrent}", cancellationToken).ConfigureAwait(false);
@@ -230,11 +236,8 @@ public sealed partial class QBittorrentEngine : ITorrentEngine, IDisposable
         _poll.Dispose();
     }
 
-    private async Task<bool> IsHeldAsync(InfoHash torrent, CancellationToken cancellationToken)
-    {
-        var held = await GetJsonAsync($"torrents/info?hashes={torrent}", QbJsonContext.Default.ListQbTorrentPatch, $"look up {torrent}", cancellationToken).ConfigureAwait(false);
-        return held.Count > 0;
-    }
+    private async Task<bool> IsHeldAsync(InfoHash torrent, CancellationToken cancellationToken) =>
+        await GetTorrentAsync(torrent, cancellationToken).ConfigureAwait(false) is not null;
 
     /// <summary>libtorrent adds a torrent asynchronously: "Ok." comes before the torrent can be addressed.</summary>
     private async Task WaitUntilHeldAsync(InfoHash torrent, CancellationToken cancellationToken)

@@ -1,0 +1,53 @@
+namespace LibraryCluster.Host.Swarm;
+
+/// <summary>
+/// Ties the daemon's life to the node's: starts supervising it with the node (without holding up the node's
+/// start: the node serves while the daemon comes up, and goes on serving if it cannot), stops it on shutdown.
+/// </summary>
+public sealed partial class SwarmService(SwarmRuntime swarm, ILogger<SwarmService> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (swarm.Daemon is { } daemon)
+        {
+            LogRunning(logger, daemon.Options.ExecutablePath, daemon.Options.ProfileDirectory, daemon.Options.WebUiUrl);
+            daemon.Start();
+        }
+        else if (swarm.Engine is { } engine)
+        {
+            var health = await engine.CheckHealthAsync(cancellationToken).ConfigureAwait(false);
+            if (health.Answering)
+            {
+                LogAttached(logger, engine.Description, health.Version);
+            }
+            else
+            {
+                LogAttachedDown(logger, health.Problem);
+            }
+        }
+        else
+        {
+            LogNotSeeding(logger, SwarmRuntime.NotConfigured);
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (swarm.Daemon is { } daemon)
+        {
+            await daemon.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    [LoggerMessage(7101, LogLevel.Information, "swarm: running {DaemonPath} on profile {Profile}, WebAPI {WebUiUrl}")]
+    private static partial void LogRunning(ILogger logger, string daemonPath, string profile, Uri webUiUrl);
+
+    [LoggerMessage(7102, LogLevel.Information, "swarm: seeding through {Engine} ({Version})")]
+    private static partial void LogAttached(ILogger logger, string engine, string version);
+
+    [LoggerMessage(7103, LogLevel.Warning, "swarm: not seeding until the daemon answers: {Problem}")]
+    private static partial void LogAttachedDown(ILogger logger, string problem);
+
+    [LoggerMessage(7104, LogLevel.Warning, "swarm: {Message}")]
+    private static partial void LogNotSeeding(ILogger logger, string message);
+}
