@@ -23,6 +23,9 @@ const string Usage = """
                             [--Swarm:ListenInterface=eth0] [--Swarm:ListenAddress=IP] [--Swarm:Dht=false]
                             [--Swarm:PeerExchange=false] [--Swarm:LocalPeerDiscovery=true] [--Swarm:CheckingSlots=16]
       --Swarm:WebUiUrl=URL  or use a qBittorrent already running there [--Swarm:Username=U --Swarm:Password=P]
+                            The node seeds every intact replica through it; with --Swarm:FetchMissing=true it
+                            also fills copies no cluster peer had within --Swarm:FetchMissingAfter (00:00:30)
+                            from the swarm, and verifies them before serving.
                             With neither, the node serves without seeding and says so (log, /readyz, dashboard).
                             See docs/swarm.md.
 

@@ -54,6 +54,15 @@ public sealed class SwarmOptions
 
     public TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>Fill copies that have no data, or damage, from the public swarm when no cluster peer did.</summary>
+    public bool FetchMissing { get; set; }
+
+    /// <summary>How long a copy waits for a cluster peer before the swarm is asked.</summary>
+    public TimeSpan FetchMissingAfter { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often the node asks the daemon what changed (replica changes start a pass at once).</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
     public bool RunsDaemon => !string.IsNullOrWhiteSpace(DaemonPath);
 
     public bool Enabled => RunsDaemon || !string.IsNullOrWhiteSpace(WebUiUrl);

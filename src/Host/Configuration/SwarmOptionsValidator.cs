@@ -34,6 +34,16 @@ public sealed class SwarmOptionsValidator : IValidateOptions<SwarmOptions>
             problems.Add("Swarm:Username and Swarm:Password go together: set both or neither");
         }
 
+        if (options.FetchMissingAfter < TimeSpan.Zero)
+        {
+            problems.Add($"Swarm:FetchMissingAfter {options.FetchMissingAfter} is negative");
+        }
+
+        if (options.PollInterval < TimeSpan.FromMilliseconds(100))
+        {
+            problems.Add($"Swarm:PollInterval {options.PollInterval} is shorter than 100 ms");
+        }
+
         if (options.WebUiPort is < 1 or > 65535)
         {
             problems.Add($"Swarm:WebUiPort {options.WebUiPort} is not a port (1-65535)");

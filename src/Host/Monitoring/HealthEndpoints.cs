@@ -42,7 +42,8 @@ public static class HealthEndpoints
         var ready = storesAnswer && volumes.Any(v => v.State == VolumeState.In);
         // Seeding is not needed to serve: the swarm's state is a second line, not a reason to be unready.
         var text = (ready ? "ready" : "not ready") + (problems.Count > 0 ? ": " + string.Join("; ", problems) : string.Empty) + "\n"
-            + "swarm: " + await swarm.DescribeAsync(cancellationToken).ConfigureAwait(false) + "\n";
+            + "swarm: " + await swarm.DescribeAsync(cancellationToken).ConfigureAwait(false)
+            + (node.Seeding is { LastPass: not null } seeding ? $"; {seeding.Seeding} torrents seeding, {seeding.Paused} paused{(seeding.Problem is { } p ? $" ({p})" : string.Empty)}" : string.Empty) + "\n";
         return Results.Text(text, statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }
 }

@@ -1,12 +1,36 @@
+using LibraryCluster.Actors.Node;
+using LibraryCluster.Actors.Swarm;
+
 namespace LibraryCluster.Host.Swarm;
 
 /// <summary>
 /// Ties the daemon's life to the node's: starts supervising it with the node (without holding up the node's
-/// start: the node serves while the daemon comes up, and goes on serving if it cannot), stops it on shutdown.
+/// start: the node serves while the daemon comes up, and goes on serving if it cannot), has the node seed through
+/// it (<see cref="SeedingAgent"/>), and stops it on shutdown.
 /// </summary>
-public sealed partial class SwarmService(SwarmRuntime swarm, ILogger<SwarmService> logger) : IHostedService
+public sealed partial class SwarmService(SwarmRuntime swarm, MirrorNode node, ILogger<SwarmService> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await StartDaemonAsync(cancellationToken).ConfigureAwait(false);
+        if (swarm.Engine is { } engine)
+        {
+            // Seeding follows the replicas from now on; a daemon still starting is retried every poll.
+            var options = swarm.Options;
+            node.StartSeeding(
+                new SeedingSettings
+                {
+                    TorrentsDirectory = node.Settings.TorrentsDirectory,
+                    VolumeRoots = [.. node.Settings.Volumes.Select(v => v.Path)],
+                    PollInterval = options.PollInterval,
+                    FetchFromSwarm = options.FetchMissing,
+                    SwarmFetchAfter = options.FetchMissingAfter,
+                },
+                engine);
+        }
+    }
+
+    private async Task StartDaemonAsync(CancellationToken cancellationToken)
     {
         if (swarm.Daemon is { } daemon)
         {
