@@ -50,4 +50,41 @@ public sealed class SwarmNodeTests
         Assert.Equal(DaemonState.Stopped, daemon.State);
         Assert.False(Processes.IsRunning(second));
     }
+
+    [Fact]
+    public async Task A_node_with_a_daemon_seeds_every_torrent_it_holds_intact()
+    {
+        using var temp = new TempDirectory();
+        var webUiPort = LoopbackPorts.Free();
+        await using var app = NodeApplication.Create(
+        [
+            "--urls", "http://127.0.0.1:0",
+            "--data-dir", temp.Path,
+            "--demo",
+            "--Swarm:DaemonPath=qbittorrent-nox",
+            $"--Swarm:WebUiPort={webUiPort}",
+            $"--Swarm:ListenPort={LoopbackPorts.Free()}",
+            "--Swarm:ListenInterface=lo",
+            "--Swarm:ListenAddress=127.0.0.1",
+            "--Swarm:Dht=false",
+            "--Swarm:PeerExchange=false",
+            "--Swarm:PollInterval=00:00:00.300",
+            "--Logging:LogLevel:Default=Warning",
+        ]);
+        await app.StartAsync();
+        using var client = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+        var node = app.Services.GetRequiredService<LibraryCluster.Actors.Node.MirrorNode>();
+        await Eventually.UntilAsync(() => node.View.Torrents.Any() && node.View.Replicas.All(r => r.IsHeld));
+        var held = node.View.Torrents.Count();
+
+        // The daemon comes up beside the node (it may take a while on a busy machine), then the node adds what it holds.
+        await Eventually.UntilAsync(() => client.GetStringAsync("/readyz"), r => r.Contains("swarm: seeding through", StringComparison.Ordinal), TimeSpan.FromMilliseconds(100));
+        await Eventually.UntilAsync(() => client.GetStringAsync("/readyz"), r => r.Contains($"; {held} torrents seeding, 0 paused", StringComparison.Ordinal), TimeSpan.FromMilliseconds(100));
+
+        using var daemonView = new QBittorrentEngine(new QBittorrentConnection { WebUiUrl = new Uri($"http://127.0.0.1:{webUiPort}/") });
+        var inDaemon = (await daemonView.PollAsync()).Changed;
+        Assert.Equal(node.View.Torrents.Select(t => t.Metainfo.InfoHash.ToString()).Order(), inDaemon.Select(t => t.Hash.ToString()).Order());
+        Assert.All(inDaemon, t => Assert.Equal(0, t.BytesLeft));
+        await app.StopAsync();
+    }
 }
