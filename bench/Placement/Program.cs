@@ -5,95 +5,125 @@ using LibraryCluster.Actors.Tests.Placement;
 
 // Usage: LibraryCluster.Bench.Placement [REPETITIONS] [TRIALS]
 // Times ReplicaPlacement.Compute on the issue's instance (100 nodes × 12 volumes of 8/12/16 TB in 10 zones,
-// 10,000 torrents of median 9 GB, RF 2 and 3): 3 warm-up runs, then REPETITIONS timed runs (median, min,
-// bytes allocated per call). Then the placement figures: fill max/mean, and over TRIALS seeded additions and
-// removals of one volume the bytes moved, with the balance bound on (default options) and off.
+// 10,000 torrents of median 9 GB, RF 2 and 3) from scratch and from the previous placement: 3 warm-up runs, then
+// REPETITIONS timed runs (median, min, bytes allocated per call). Then the placement figures: fill max/mean, and
+// over TRIALS seeded additions and removals of one volume the bytes moved, each from the fresh placement; then
+// a sequence of changes applied one after the other, each from the placement before it.
 var invariant = CultureInfo.InvariantCulture;
 var repetitions = args.Length > 0 ? int.Parse(args[0], invariant) : 15;
 var trials = args.Length > 1 ? int.Parse(args[1], invariant) : 20;
 Console.WriteLine(string.Create(invariant, $"runtime {Environment.Version}, {Environment.ProcessorCount} cores, server GC {System.Runtime.GCSettings.IsServerGC}"));
 
-var balanced = new PlacementOptions();
-var plain = new PlacementOptions { BalanceLoad = false };
-foreach (var (name, rf, options) in new[] { ("RF 2, balanced", 2, balanced), ("RF 3, balanced", 3, balanced), ("RF 2, plain", 2, plain) })
+var options = new PlacementOptions();
+foreach (var rf in new[] { 2, 3 })
 {
     var (volumes, torrents) = PlacementScenario.Large(rf);
-    var (median, min, allocated, result) = Time(volumes, torrents, options, repetitions);
-    Console.WriteLine(string.Create(invariant, $"{name}: median {median:F0} ms, min {min:F0} ms, {allocated / 1e6:F1} MB allocated per call; fill max/mean {PlacementMetrics.FillMaxOverMean(result, volumes):F3}; underplaced {result.Underplaced.Count}"));
+    var fresh = Time(() => ReplicaPlacement.Compute(volumes, torrents, options), repetitions);
+    var again = Time(() => ReplicaPlacement.Compute(volumes, torrents, fresh.Result.Targets, options), repetitions);
+    var same = PlacementMetrics.ArrivedBytes(fresh.Result, again.Result, torrents) == 0;
+    Console.WriteLine(string.Create(invariant, $"RF {rf}, from scratch: median {fresh.Median:F0} ms, min {fresh.Min:F0} ms, {fresh.Allocated / 1e6:F1} MB allocated per call; {Fill(fresh.Result, volumes)}; underplaced {fresh.Result.Underplaced.Count}"));
+    Console.WriteLine(string.Create(invariant, $"RF {rf}, from its own result: median {again.Median:F0} ms, min {again.Min:F0} ms, {again.Allocated / 1e6:F1} MB allocated per call; unchanged {same}"));
 }
 
-var unrounded = new PlacementOptions { LoadStep = 0 };
-foreach (var (name, options) in trials > 0 ? new[] { ("balanced", balanced), ("plain", plain), ("balanced without rounding (LoadStep 0)", unrounded) } : [])
+// One change at a time, each from the fresh placement: a volume added (on an existing node, or every third trial on a
+// new node), and a volume removed.
+foreach (var rf in trials > 0 ? new[] { 2, 3 } : [])
 {
-    var (volumes, torrents) = PlacementScenario.Large(2);
+    var (volumes, torrents) = PlacementScenario.Large(rf);
     var before = ReplicaPlacement.Compute(volumes, torrents, options);
-    var total = PlacementMetrics.ReplicaBytes(before, torrents);
-    var capacity = volumes.Sum(v => (double)v.CapacityBytes);
     var random = new Random(11);
     var added = new List<double>();
-    var removedOthers = new List<double>();
-    var crossings = 0;
-    long[] capacities = [8 * PlacementScenario.TB, 12 * PlacementScenario.TB, 16 * PlacementScenario.TB];
-    for (var i = 0; i < (options == unrounded ? Math.Min(trials, 5) : trials); i++)
+    var removed = new List<double>();
+    var addedFill = new List<double>();
+    var removedFill = new List<double>();
+    var newVolumeFill = new List<double>();
+    var times = new List<double>();
+    for (var i = 0; i < trials; i++)
     {
-        // One disk more: on an existing node, or (every third trial) on a new node.
-        var node = i % 3 == 2 ? 100 + i : random.Next(100);
-        var volume = new PlacementVolume($"node-{node}/new{i}", $"node-{node}", $"zone-{node % 10}", capacities[random.Next(3)]);
-        var after = ReplicaPlacement.Compute([.. volumes, volume], torrents, options);
-        added.Add(PlacementMetrics.ArrivedBytes(before, after, torrents) / (total * volume.CapacityBytes / (capacity + volume.CapacityBytes)));
-        crossings += after.FillBound == before.FillBound ? 0 : 1;
+        var volume = NewVolume(random, i);
+        var grown = volumes.Append(volume).ToList();
+        var started = Stopwatch.GetTimestamp();
+        var after = ReplicaPlacement.Compute(grown, torrents, before.Targets, options);
+        times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        added.Add(PlacementMetrics.ArrivedBytes(before, after, torrents) / PlacementMetrics.Share(before, torrents, grown, volume));
+        addedFill.Add(PlacementMetrics.FillMaxOverMean(after, grown));
+        newVolumeFill.Add(after.ProjectedBytes[volume.Id] / PlacementMetrics.Share(after, torrents, grown, volume));
 
         var gone = volumes[random.Next(volumes.Count)];
-        after = ReplicaPlacement.Compute([.. volumes.Where(v => v != gone)], torrents, options);
-        removedOthers.Add(PlacementMetrics.LeftBytes(before, after, torrents, except: gone.Id) / before.ProjectedBytes[gone.Id]);
-        crossings += after.FillBound == before.FillBound ? 0 : 1;
+        var shrunk = volumes.Where(v => v != gone).ToList();
+        after = ReplicaPlacement.Compute(shrunk, torrents, before.Targets, options);
+        removed.Add(PlacementMetrics.LeftBytes(before, after, torrents, except: gone.Id) / before.ProjectedBytes[gone.Id]);
+        removedFill.Add(PlacementMetrics.FillMaxOverMean(after, shrunk));
     }
 
-    Console.WriteLine(string.Create(invariant, $"{name}, add one volume ({added.Count} trials): bytes moved ÷ its share: {Summary(added)}"));
-    Console.WriteLine(string.Create(invariant, $"{name}, remove one volume ({removedOthers.Count} trials): other replicas moved ÷ bytes it held: {Summary(removedOthers)}; load-step crossings in all trials: {crossings}"));
+    Console.WriteLine(string.Create(invariant, $"RF {rf}, add one volume ({trials} trials): bytes moved ÷ its share: {Summary(added)}; the new volume's bytes ÷ its share: {Summary(newVolumeFill)}; fill max/mean after: max {addedFill.Max():F3}; time median {times.Order().ElementAt(times.Count / 2):F0} ms"));
+    Console.WriteLine(string.Create(invariant, $"RF {rf}, remove one volume ({trials} trials): other replicas moved ÷ bytes it held: {Summary(removed)}; fill max/mean after: max {removedFill.Max():F3}"));
 }
 
-// What a step crossing costs: remove volumes one by one (seeded order) until the rounded load factor moves up a step.
+// A history: 40 changes, each placed from the placement before it: volumes added and removed, and torrents added.
 {
     var (volumes, torrents) = PlacementScenario.Large(2);
-    var order = PlacementScenario.Shuffled(volumes, 3);
-    var current = volumes.ToList();
-    var before = ReplicaPlacement.Compute(current, torrents, balanced);
-    for (var removed = 1; removed <= order.Count / 10; removed++)
+    var current = ReplicaPlacement.Compute(volumes, torrents, options);
+    var random = new Random(17);
+    var extra = PlacementScenario.Torrents(12_000, 2, seed: 23).Select((t, i) => t with { Name = $"fiction/f_{i * 1000:D7}.torrent" }).ToList();
+    var addRatios = new List<double>();
+    var removeRatios = new List<double>();
+    var torrentRatios = new List<double>();
+    var worstFill = 0.0;
+    for (var step = 0; step < 40; step++)
     {
-        var gone = order[removed - 1];
-        current.Remove(gone);
-        var after = ReplicaPlacement.Compute(current, torrents, balanced);
-        if (after.FillBound != before.FillBound)
+        PlacementResult next;
+        switch (step % 4)
         {
-            var moved = PlacementMetrics.LeftBytes(before, after, torrents, except: gone.Id) / PlacementMetrics.ReplicaBytes(before, torrents);
-            Console.WriteLine(string.Create(invariant, $"balanced, load step crossed at removal #{removed} (fill bound {before.FillBound:F5} → {after.FillBound:F5}): other replicas moved = {moved * 100:F1}% of all replica bytes ({moved * current.Count:F1}× a volume's share)"));
-            break;
+            case 0 or 2:
+                var volume = NewVolume(random, 1000 + step);
+                volumes = [.. volumes, volume];
+                next = ReplicaPlacement.Compute(volumes, torrents, current.Targets, options);
+                addRatios.Add(PlacementMetrics.ArrivedBytes(current, next, torrents) / PlacementMetrics.Share(current, torrents, volumes, volume));
+                break;
+            case 1:
+                var gone = volumes[random.Next(volumes.Count)];
+                volumes = [.. volumes.Where(v => v != gone)];
+                next = ReplicaPlacement.Compute(volumes, torrents, current.Targets, options);
+                removeRatios.Add(PlacementMetrics.LeftBytes(current, next, torrents, except: gone.Id) / current.ProjectedBytes[gone.Id]);
+                break;
+            default:
+                var fresh = extra.GetRange(step * 50, 200);
+                var grown = torrents.Concat(fresh).ToList();
+                next = ReplicaPlacement.Compute(volumes, grown, current.Targets, options);
+                torrentRatios.Add(PlacementMetrics.LeftBytes(current, next, torrents) / PlacementMetrics.ReplicaBytes(next, fresh));
+                torrents = grown;
+                break;
         }
 
-        before = after;
+        worstFill = Math.Max(worstFill, PlacementMetrics.FillMaxOverMean(next, volumes));
+        current = next;
     }
-}
 
-// Growth of the holdings: 100 new torrents (1% more) within one load step.
-{
-    var (volumes, torrents) = PlacementScenario.Large(2);
-    var before = ReplicaPlacement.Compute(volumes, torrents, balanced);
-    var fresh = PlacementScenario.Torrents(10_100, 2, seed: 5)[10_000..].Select((t, i) => t with { Name = $"fiction/f_{i * 1000:D7}.torrent" }).ToList();
-    var after = ReplicaPlacement.Compute(volumes, [.. torrents, .. fresh], balanced);
-    var moved = PlacementMetrics.LeftBytes(before, after, torrents);
-    var added = PlacementMetrics.ReplicaBytes(after, fresh);
-    Console.WriteLine(string.Create(invariant, $"balanced, 100 torrents added (fill bound {(after.FillBound == before.FillBound ? "unchanged" : "changed")}): existing replicas moved = {moved / added:F2}× the new replica bytes"));
+    Console.WriteLine(string.Create(invariant, $"history of 40 changes (RF 2): add a volume: moved ÷ share {Summary(addRatios)}; remove a volume: others moved ÷ held {Summary(removeRatios)}; 200 torrents added: existing replicas moved ÷ new bytes {Summary(torrentRatios)}; worst fill max/mean {worstFill:F3}"));
 }
 
 return 0;
 
-static (double Median, double Min, double Allocated, PlacementResult Result) Time(List<PlacementVolume> volumes, List<PlacementTorrent> torrents, PlacementOptions options, int repetitions)
+static PlacementVolume NewVolume(Random random, int i)
+{
+    long[] capacities = [8 * PlacementScenario.TB, 12 * PlacementScenario.TB, 16 * PlacementScenario.TB];
+    var node = i % 3 == 2 ? 100 + i : random.Next(100);
+    return new PlacementVolume($"node-{node}/new{i}", $"node-{node}", $"zone-{node % 10}", capacities[random.Next(3)]);
+}
+
+static string Fill(PlacementResult result, List<PlacementVolume> volumes)
+{
+    var fills = volumes.Select(v => (double)result.ProjectedBytes[v.Id] / v.CapacityBytes).ToList();
+    return string.Create(CultureInfo.InvariantCulture, $"fill max/mean {fills.Max() / fills.Average():F3}, min/mean {fills.Min() / fills.Average():F3}");
+}
+
+static (double Median, double Min, double Allocated, PlacementResult Result) Time(Func<PlacementResult> compute, int repetitions)
 {
     PlacementResult result = null!;
     for (var i = 0; i < 3; i++)
     {
-        result = ReplicaPlacement.Compute(volumes, torrents, options);
+        result = compute();
     }
 
     var times = new List<double>();
@@ -102,7 +132,7 @@ static (double Median, double Min, double Allocated, PlacementResult Result) Tim
     {
         var bytes = GC.GetAllocatedBytesForCurrentThread();
         var started = Stopwatch.GetTimestamp();
-        result = ReplicaPlacement.Compute(volumes, torrents, options);
+        result = compute();
         times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         allocated = GC.GetAllocatedBytesForCurrentThread() - bytes;
     }

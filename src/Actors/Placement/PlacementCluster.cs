@@ -53,6 +53,13 @@ internal sealed class PlacementCluster
     /// <summary>The sum of the capacities.</summary>
     public double TotalCapacity { get; private init; }
 
+    /// <summary>Volume id → index in <see cref="Volumes"/>.</summary>
+    public Dictionary<string, int> IndexById { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The weighted rendezvous key of (torrent, volume): the smaller, the more the torrent prefers the volume.</summary>
+    public double Key(ulong torrentHash, int volume) =>
+        PlacementHash.Key(PlacementHash.Draw(PlacementHash.Pair(torrentHash, Hash[volume])), InverseWeight[volume]);
+
     public static PlacementCluster Build(IReadOnlyList<PlacementVolume> volumes, PlacementOptions options)
     {
         var sorted = new PlacementVolume[volumes.Count];
@@ -102,6 +109,7 @@ internal sealed class PlacementCluster
         for (var i = 0; i < sorted.Length; i++)
         {
             var volume = sorted[i];
+            cluster.IndexById.Add(volume.Id, i);
             cluster.HardLimit[i] = Math.Max(0, (long)Math.Floor(options.HighWatermark * volume.CapacityBytes) - volume.ReservedBytes);
         }
 

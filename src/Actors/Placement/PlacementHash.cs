@@ -6,7 +6,7 @@ namespace LibraryCluster.Actors.Placement;
 /// <summary>
 /// Stable hashing and arithmetic for rendezvous placement. Every node must compute the same placement
 /// from the same map, so nothing here depends on the runtime, the process or the platform: names are
-/// hashed with 64-bit FNV-1a (never <see cref="string.GetHashCode()"/>), and logarithms and powers are
+/// hashed with 64-bit FNV-1a (never <see cref="string.GetHashCode()"/>), and logarithms are
 /// computed with IEEE additions, multiplications and divisions only (correctly rounded everywhere),
 /// not with <see cref="Math.Log(double)"/>, whose last bit may differ between C libraries.
 /// </summary>
@@ -64,46 +64,6 @@ internal static class PlacementHash
         var m = e <= 52 ? (double)(x << (52 - e)) : (double)(x >> (e - 52));
         m *= 1.0 / (1UL << 52);
         return (e * Ln2) + LnNearOne(m);
-    }
-
-    /// <summary>Natural logarithm of a positive finite double, with basic IEEE operations only.</summary>
-    public static double Ln(double x)
-    {
-        if (!(x > 0) || double.IsInfinity(x))
-        {
-            throw new ArgumentOutOfRangeException(nameof(x), x, "The logarithm needs a positive finite number.");
-        }
-
-        var bits = BitConverter.DoubleToInt64Bits(x);
-        var exponent = (int)((bits >> 52) & 0x7FF);
-        if (exponent == 0)
-        {
-            // Subnormal: scale into the normal range first.
-            return Ln(x * (1UL << 54)) - (54 * Ln2);
-        }
-
-        var m = BitConverter.Int64BitsToDouble((bits & 0x000FFFFFFFFFFFFFL) | 0x3FF0000000000000L);
-        return ((exponent - 1023) * Ln2) + LnNearOne(m);
-    }
-
-    /// <summary>base^exponent by repeated squaring: exact operations in a fixed order, the same on every platform.</summary>
-    public static double Pow(double value, int exponent)
-    {
-        var result = 1.0;
-        var factor = exponent < 0 ? 1.0 / value : value;
-        var n = Math.Abs((long)exponent);
-        while (n > 0)
-        {
-            if ((n & 1) != 0)
-            {
-                result *= factor;
-            }
-
-            factor *= factor;
-            n >>= 1;
-        }
-
-        return result;
     }
 
     /// <summary>The murmur3 64-bit finaliser (fmix64): every input bit affects every output bit.</summary>

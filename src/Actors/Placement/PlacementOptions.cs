@@ -1,8 +1,9 @@
 namespace LibraryCluster.Actors.Placement;
 
 /// <summary>
-/// Tuning of <see cref="ReplicaPlacement.Compute"/>. The defaults suit a cluster of any size; every
-/// node must use the same values, or nodes will disagree about where replicas belong.
+/// Tuning of <see cref="ReplicaPlacement"/>. Fills are relative to the cluster's <i>load factor</i>
+/// (all replica bytes ÷ all capacity). The defaults suit a cluster of any size; every node must use the same
+/// values, or nodes will disagree about where replicas belong.
 /// </summary>
 public sealed record PlacementOptions
 {
@@ -13,26 +14,24 @@ public sealed record PlacementOptions
     public double HighWatermark { get; init; } = 0.90;
 
     /// <summary>
-    /// Whether placement evens out the fill of the volumes (default <see langword="true"/>). Off, it is
-    /// plain weighted rendezvous with the watermark: adding or removing a volume moves only the replicas
-    /// that must move, but with a few dozen replicas per volume the fullest volume holds about twice
-    /// the average fill (see docs/placement.md).
-    /// </summary>
-    public bool BalanceLoad { get; init; } = true;
-
-    /// <summary>
-    /// With <see cref="BalanceLoad"/>: a volume takes a replica only while its fill stays within
-    /// <c>(1 + LoadSlack)</c> × the cluster's load factor (rounded up, see <see cref="LoadStep"/>).
-    /// Smaller is more even but moves more data when volumes or torrents come and go. ≥ 0; default 0.05.
+    /// A replica is put on a volume (placed, or moved there by the balancer) only while the volume's fill stays
+    /// within <c>(1 + LoadSlack)</c> × the load factor. ≥ 0; default 0.05.
     /// </summary>
     public double LoadSlack { get; init; } = 0.05;
 
     /// <summary>
-    /// With <see cref="BalanceLoad"/>: the load factor (replica bytes ÷ capacity) is rounded up to a
-    /// power of <c>1 + LoadStep</c>, so that the bound of every volume stays put while the cluster
-    /// changes a little (one volume, a few torrents) and moves in one step when the load factor crosses
-    /// a power. The fullest volume is at most <c>(1 + LoadSlack) × (1 + LoadStep)</c> × the load factor.
-    /// ≥ 0 (0: no rounding; every change then moves every bound); default 0.04.
+    /// The balancer moves replicas off a volume only when its fill is above <c>(1 + MoveSlack)</c> × the load
+    /// factor: the fullest volume is at most that full. The gap above <see cref="LoadSlack"/> is the hysteresis
+    /// that lets the load factor drift (a disk or a few torrents more) without moving anything. ≥ LoadSlack;
+    /// default 0.08.
     /// </summary>
-    public double LoadStep { get; init; } = 0.04;
+    public double MoveSlack { get; init; } = 0.08;
+
+    /// <summary>
+    /// The balancer fills a volume whose fill is below <c>(1 − FillSlack)</c> × the load factor (a new disk)
+    /// up to its share (the load factor × its capacity), taking replicas from volumes above their share, the
+    /// fullest first. In [0, 1]; default 0.50 (few volumes are that low after a fresh placement, so the load
+    /// factor's drift does not set off fills).
+    /// </summary>
+    public double FillSlack { get; init; } = 0.50;
 }

@@ -87,12 +87,9 @@ internal sealed class PlacementRanking
 
     private void SortAll()
     {
-        var hashes = _cluster.Hash;
-        var inverseWeights = _cluster.InverseWeight;
         for (var i = 0; i < _full.Length; i++)
         {
-            var draw = PlacementHash.Draw(PlacementHash.Pair(_torrentHash, hashes[i]));
-            _full[i] = new RankedVolume(PlacementHash.Key(draw, inverseWeights[i]), i);
+            _full[i] = new RankedVolume(_cluster.Key(_torrentHash, i), i);
         }
 
         Array.Sort(_full);

@@ -1,6 +1,6 @@
 namespace LibraryCluster.Actors.Placement;
 
-/// <summary>The outcome of <see cref="ReplicaPlacement.Compute"/>.</summary>
+/// <summary>The outcome of <see cref="ReplicaPlacement"/>.Compute.</summary>
 public sealed record PlacementResult
 {
     /// <summary>
@@ -20,10 +20,9 @@ public sealed record PlacementResult
     public required IReadOnlyDictionary<string, long> ProjectedBytes { get; init; }
 
     /// <summary>
-    /// The fill (bytes ÷ capacity) that the balance bound allowed a volume before the watermark: (1 + LoadSlack)
-    /// × the rounded load factor; <see langword="null"/> when <see cref="PlacementOptions.BalanceLoad"/> is off
-    /// or nothing was placed. A change of this value between two placements means the load factor crossed a
-    /// step, which moves more data than usual.
+    /// The highest fill (bytes ÷ capacity) the balancer leaves on a volume: (1 + MoveSlack) × the load factor (the
+    /// watermark may be lower); <see langword="null"/> when nothing is to be placed. A volume is fuller only when
+    /// none of its replicas had anywhere to go.
     /// </summary>
     public double? FillBound { get; init; }
 }

@@ -1,72 +1,306 @@
 namespace LibraryCluster.Actors.Placement;
 
-/// <summary>The mutable state of one <see cref="ReplicaPlacement.Compute"/> call: loads, bounds and the targets found so far.</summary>
-internal sealed class PlacementRun
+/// <summary>
+/// The mutable state of one <see cref="ReplicaPlacement"/>.Compute call: which volumes hold which torrents, the
+/// loads, and the limits the balancer works to. This file keeps the previous placement and places what is
+/// missing; <c>PlacementRun.Balance.cs</c> moves replicas.
+/// </summary>
+internal sealed partial class PlacementRun
 {
+    // A safety net only: every round that changes something strictly improves the placement (see Balance), so
+    // the loop ends long before this.
+    private const int MaxRounds = 10_000;
+
     private readonly PlacementCluster _cluster;
-    private readonly PlacementOptions _options;
+    private readonly PlacementWork[] _order;
     private readonly PlacementRanking _ranking;
     private readonly long[] _load;
-    private readonly long[] _bound;
-    private int[] _chosen = new int[4];
 
-    public PlacementRun(PlacementCluster cluster, PlacementOptions options)
+    // Per volume: new replicas go on it only while its load stays within _placeLimit; the balancer moves replicas
+    // off it above _moveLimit, and fills it up to _share when it is below _fillBelow.
+    private readonly long[] _placeLimit;
+    private readonly long[] _moveLimit;
+    private readonly long[] _share;
+    private readonly long[] _fillBelow;
+
+    // Per torrent (index in _order): its volumes (the first _count[t] of _assigned[t]), how many it may have
+    // (min(RF, nodes)) and at most how many in one zone.
+    private readonly int[][] _assigned;
+    private readonly int[] _count;
+    private readonly int[] _zoneCap;
+
+    // Per volume: the torrents on it.
+    private readonly List<int>[] _held;
+    private readonly double? _fillBound;
+
+    public PlacementRun(PlacementCluster cluster, PlacementOptions options, PlacementWork[] order)
     {
         _cluster = cluster;
-        _options = options;
+        _order = order;
         _ranking = new PlacementRanking(cluster);
         _load = new long[cluster.Count];
-        _bound = new long[cluster.Count];
+        _held = new List<int>[cluster.Count];
+        for (var v = 0; v < _held.Length; v++)
+        {
+            _held[v] = [];
+        }
+
+        _assigned = new int[order.Length][];
+        _count = new int[order.Length];
+        _zoneCap = new int[order.Length];
+        var bytes = 0.0;
+        for (var t = 0; t < order.Length; t++)
+        {
+            var wanted = Math.Min(order[t].Torrent.ReplicationFactor, cluster.NodeCount);
+            _assigned[t] = wanted == 0 ? [] : new int[wanted];
+            _zoneCap[t] = wanted == 0 ? 0 : (wanted + cluster.ZoneCount - 1) / cluster.ZoneCount;
+            bytes += (double)order[t].Torrent.SizeBytes * wanted;
+        }
+
+        var loadFactor = bytes > 0 && cluster.TotalCapacity > 0 ? bytes / cluster.TotalCapacity : 0;
+        _fillBound = loadFactor > 0 ? (1 + options.MoveSlack) * loadFactor : null;
+        _placeLimit = Limits(1 + options.LoadSlack);
+        _moveLimit = Limits(1 + options.MoveSlack);
+        _share = Limits(1);
+        _fillBelow = Limits(1 - options.FillSlack);
+        for (var v = 0; v < cluster.Count; v++)
+        {
+            _share[v] = Math.Min(_share[v], _placeLimit[v]);
+        }
+
+        // Fraction × load factor × capacity, never above the watermark.
+        long[] Limits(double fraction)
+        {
+            var limits = new long[cluster.Count];
+            for (var v = 0; v < limits.Length; v++)
+            {
+                limits[v] = Math.Min(cluster.HardLimit[v], (long)Math.Floor(fraction * loadFactor * cluster.Volumes[v].CapacityBytes));
+            }
+
+            return limits;
+        }
     }
 
-    public PlacementResult Place(PlacementWork[] order)
+    public PlacementResult Place(IReadOnlyDictionary<string, IReadOnlyList<string>> previous)
     {
-        var fillBound = SetBounds(order);
-        var targets = new Dictionary<string, IReadOnlyList<string>>(order.Length, StringComparer.Ordinal);
-        var shortfalls = new List<PlacementShortfall>();
-        foreach (var work in order)
+        Keep(previous);
+        for (var round = 0; round < MaxRounds; round++)
         {
-            var wanted = work.Torrent.ReplicationFactor;
-            if (wanted == 0)
+            // Non-short-circuiting: every step runs each round.
+            if (!(PlaceMissing() | RepairZones() | Drain() | Fill()))
+            {
+                break;
+            }
+        }
+
+        return Result();
+    }
+
+    /// <summary>
+    /// Keeps each torrent's previous volumes that are still eligible, on distinct nodes (the most preferred
+    /// volume of a node when it had two), and no more than it may have (the most preferred). Loads, the watermark
+    /// and zones are left to the balancer, which moves replicas only where it has somewhere better to put them.
+    /// </summary>
+    private void Keep(IReadOnlyDictionary<string, IReadOnlyList<string>> previous)
+    {
+        var candidates = new List<(double Key, int Volume)>();
+        for (var t = 0; t < _order.Length; t++)
+        {
+            if (_assigned[t].Length == 0 || !previous.TryGetValue(_order[t].Torrent.Name, out var ids) || ids is null)
             {
                 continue;
             }
 
-            var placed = 0;
-            var possible = Math.Min(wanted, _cluster.NodeCount);
-            if (possible > 0)
+            candidates.Clear();
+            foreach (var id in ids)
             {
-                if (_chosen.Length < possible)
+                if (id is not null && _cluster.IndexById.TryGetValue(id, out var v))
                 {
-                    _chosen = new int[Math.Max(possible, _chosen.Length * 2)];
+                    candidates.Add((_cluster.Key(_order[t].Hash, v), v));
                 }
-
-                placed = PlaceOne(work, possible);
             }
 
-            if (placed > 0)
+            candidates.Sort();
+            foreach (var (_, v) in candidates)
             {
-                var ids = new string[placed];
-                for (var i = 0; i < placed; i++)
+                if (_count[t] < _assigned[t].Length && !OnNodeOf(t, v, except: -1))
                 {
-                    ids[i] = _cluster.Volumes[_chosen[i]].Id;
+                    Add(t, v);
                 }
+            }
+        }
+    }
 
-                targets.Add(work.Torrent.Name, ids);
+    /// <summary>
+    /// Gives each torrent with fewer volumes than it may have the first volumes of its ranking that are on a new
+    /// node, keep its replicas spread over zones and stay within their place limit; then, for what is still
+    /// missing, within the move limit (a big torrent where no volume has that much room: it then moves nothing
+    /// else); within the watermark only, where it goes furthest beyond the move limit the least (the balancer
+    /// then makes room); then the same on any distinct nodes (zones too full). Returns whether it placed anything.
+    /// </summary>
+    private bool PlaceMissing()
+    {
+        var changed = false;
+        for (var t = 0; t < _order.Length; t++)
+        {
+            var wanted = _assigned[t].Length;
+            if (_count[t] == wanted)
+            {
+                continue;
             }
 
-            if (placed < wanted)
+            var before = _count[t];
+            _ranking.Reset(_order[t].Hash);
+            Walk(t, _placeLimit, _zoneCap[t]);
+            if (_count[t] < wanted)
             {
-                var reason = _cluster.NodeCount < wanted ? UnderplacedReason.NotEnoughNodes : UnderplacedReason.NoRoom;
-                shortfalls.Add(new PlacementShortfall(work.Torrent.Name, wanted, placed, reason));
+                Walk(t, _moveLimit, _zoneCap[t]);
+            }
+
+            if (_count[t] < wanted)
+            {
+                PlaceWithLeastExcess(t, _zoneCap[t]);
+            }
+
+            if (_count[t] < wanted && _zoneCap[t] < wanted)
+            {
+                PlaceWithLeastExcess(t, wanted);
+            }
+
+            changed |= _count[t] > before;
+        }
+
+        return changed;
+    }
+
+    private void Walk(int t, long[] limit, int zoneCap)
+    {
+        var size = _order[t].Torrent.SizeBytes;
+        for (var rank = 0; rank < _ranking.Count && _count[t] < _assigned[t].Length; rank++)
+        {
+            var v = _ranking.At(rank);
+            if (_load[v] + size <= limit[v] && Allowed(t, v, zoneCap, except: -1))
+            {
+                Add(t, v);
+            }
+        }
+    }
+
+    // Within the watermark, on the volumes the torrent takes furthest beyond their move limit the least, so that
+    // the balancer has the fewest bytes to move off them.
+    private void PlaceWithLeastExcess(int t, int zoneCap)
+    {
+        var size = _order[t].Torrent.SizeBytes;
+        while (_count[t] < _assigned[t].Length)
+        {
+            var best = -1;
+            for (var v = 0; v < _cluster.Count; v++)
+            {
+                if (_load[v] + size <= _cluster.HardLimit[v] && (best < 0 || _moveLimit[v] - _load[v] > _moveLimit[best] - _load[best]) && Allowed(t, v, zoneCap, except: -1))
+                {
+                    best = v;
+                }
+            }
+
+            if (best < 0)
+            {
+                return;
+            }
+
+            Add(t, best);
+        }
+    }
+
+    /// <summary>
+    /// Whether torrent t may have a replica on v when its replica on <paramref name="except"/> (−1: none) moves
+    /// there: no replica of t on v's node (nor is v on the node it leaves: a node keeps one copy of a torrent, so
+    /// moving between its own volumes is not done), and at most <paramref name="zoneCap"/> in v's zone.
+    /// </summary>
+    private bool Allowed(int t, int v, int zoneCap, int except)
+    {
+        if (OnNodeOf(t, v, except) || (except >= 0 && _cluster.Node[except] == _cluster.Node[v]))
+        {
+            return false;
+        }
+
+        var inZone = 0;
+        for (var i = 0; i < _count[t]; i++)
+        {
+            var other = _assigned[t][i];
+            if (other != except && _cluster.Zone[other] == _cluster.Zone[v])
+            {
+                inZone++;
+            }
+        }
+
+        return inZone < zoneCap;
+    }
+
+    // Whether t has a replica other than on `except` on v's node.
+    private bool OnNodeOf(int t, int v, int except)
+    {
+        for (var i = 0; i < _count[t]; i++)
+        {
+            var other = _assigned[t][i];
+            if (other != except && _cluster.Node[other] == _cluster.Node[v])
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private void Add(int t, int v)
+    {
+        _assigned[t][_count[t]++] = v;
+        _held[v].Add(t);
+        _load[v] += _order[t].Torrent.SizeBytes;
+    }
+
+    private void Move(int t, int from, int to)
+    {
+        var size = _order[t].Torrent.SizeBytes;
+        _assigned[t][Array.IndexOf(_assigned[t], from, 0, _count[t])] = to;
+        _held[from].Remove(t);
+        _held[to].Add(t);
+        _load[from] -= size;
+        _load[to] += size;
+    }
+
+    private PlacementResult Result()
+    {
+        var targets = new Dictionary<string, IReadOnlyList<string>>(_order.Length, StringComparer.Ordinal);
+        var shortfalls = new List<PlacementShortfall>();
+        var ranked = new List<(double Key, int Volume)>();
+        for (var t = 0; t < _order.Length; t++)
+        {
+            var torrent = _order[t].Torrent;
+            if (_count[t] > 0)
+            {
+                // Most preferred first, so that the list does not depend on the order the replicas were found in.
+                ranked.Clear();
+                for (var i = 0; i < _count[t]; i++)
+                {
+                    ranked.Add((_cluster.Key(_order[t].Hash, _assigned[t][i]), _assigned[t][i]));
+                }
+
+                ranked.Sort();
+                targets.Add(torrent.Name, ranked.ConvertAll(r => _cluster.Volumes[r.Volume].Id));
+            }
+
+            if (_count[t] < torrent.ReplicationFactor)
+            {
+                var reason = _cluster.NodeCount < torrent.ReplicationFactor ? UnderplacedReason.NotEnoughNodes : UnderplacedReason.NoRoom;
+                shortfalls.Add(new PlacementShortfall(torrent.Name, torrent.ReplicationFactor, _count[t], reason));
             }
         }
 
         shortfalls.Sort(static (a, b) => string.CompareOrdinal(a.Torrent, b.Torrent));
         var projected = new Dictionary<string, long>(_cluster.Count, StringComparer.Ordinal);
-        for (var i = 0; i < _cluster.Count; i++)
+        for (var v = 0; v < _cluster.Count; v++)
         {
-            projected.Add(_cluster.Volumes[i].Id, _load[i]);
+            projected.Add(_cluster.Volumes[v].Id, _load[v]);
         }
 
         return new PlacementResult
@@ -75,110 +309,7 @@ internal sealed class PlacementRun
             Underplaced = shortfalls.ConvertAll(static s => s.Torrent),
             Shortfalls = shortfalls,
             ProjectedBytes = projected,
-            FillBound = fillBound,
+            FillBound = _fillBound,
         };
-    }
-
-    /// <summary>
-    /// Sets each volume's bound: the watermark, and with BalanceLoad also (1 + slack) × the load factor
-    /// rounded up to a power of (1 + step), × capacity. Returns that fill bound, or null when there is none.
-    /// </summary>
-    private double? SetBounds(PlacementWork[] order)
-    {
-        Array.Copy(_cluster.HardLimit, _bound, _bound.Length);
-        var bytes = 0.0;
-        foreach (var work in order)
-        {
-            bytes += (double)work.Torrent.SizeBytes * Math.Min(work.Torrent.ReplicationFactor, _cluster.NodeCount);
-        }
-
-        if (!_options.BalanceLoad || !(bytes > 0) || !(_cluster.TotalCapacity > 0))
-        {
-            return null;
-        }
-
-        var loadFactor = bytes / _cluster.TotalCapacity;
-        if (_options.LoadStep > 0)
-        {
-            var step = PlacementHash.Ln(1 + _options.LoadStep);
-            var power = Math.Ceiling(PlacementHash.Ln(loadFactor) / step);
-            loadFactor = PlacementHash.Pow(1 + _options.LoadStep, (int)power);
-        }
-
-        var fillBound = (1 + _options.LoadSlack) * loadFactor;
-        for (var i = 0; i < _bound.Length; i++)
-        {
-            var soft = Math.Floor(fillBound * _cluster.Volumes[i].CapacityBytes);
-            if (soft < _bound[i])
-            {
-                _bound[i] = (long)soft;
-            }
-        }
-
-        return fillBound;
-    }
-
-    /// <summary>
-    /// Walks the torrent's ranking up to three times: within the bounds and spread over zones; within
-    /// the watermark and spread over zones (a torrent too big for any bound); within the watermark on
-    /// any distinct nodes (zones too full). Returns how many targets it found, in <c>_chosen</c>.
-    /// </summary>
-    private int PlaceOne(PlacementWork work, int wanted)
-    {
-        _ranking.Reset(work.Hash);
-        var size = work.Torrent.SizeBytes;
-        var zoneCap = (wanted + _cluster.ZoneCount - 1) / _cluster.ZoneCount;
-        var placed = Walk(size, wanted, 0, _bound, zoneCap);
-        if (placed < wanted && _options.BalanceLoad)
-        {
-            placed = Walk(size, wanted, placed, _cluster.HardLimit, zoneCap);
-        }
-
-        if (placed < wanted && zoneCap < wanted)
-        {
-            placed = Walk(size, wanted, placed, _cluster.HardLimit, wanted);
-        }
-
-        return placed;
-    }
-
-    private int Walk(long size, int wanted, int placed, long[] limit, int zoneCap)
-    {
-        for (var rank = 0; rank < _ranking.Count && placed < wanted; rank++)
-        {
-            var v = _ranking.At(rank);
-            if (_load[v] + size > limit[v] || !Allowed(v, placed, zoneCap))
-            {
-                continue;
-            }
-
-            _chosen[placed++] = v;
-            _load[v] += size;
-        }
-
-        return placed;
-    }
-
-    // Not on a node that already has a replica of this torrent, and not over the zone's share.
-    private bool Allowed(int v, int placed, int zoneCap)
-    {
-        var node = _cluster.Node;
-        var zone = _cluster.Zone;
-        var inZone = 0;
-        for (var i = 0; i < placed; i++)
-        {
-            var other = _chosen[i];
-            if (node[other] == node[v])
-            {
-                return false;
-            }
-
-            if (zone[other] == zone[v])
-            {
-                inZone++;
-            }
-        }
-
-        return inZone < zoneCap;
     }
 }

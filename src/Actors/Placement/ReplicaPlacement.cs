@@ -1,8 +1,8 @@
 namespace LibraryCluster.Actors.Placement;
 
 /// <summary>
-/// Where every replica belongs: a pure, deterministic function of the eligible volumes, the torrents
-/// and the options, computed identically by every node (no coordinator).
+/// Where every replica belongs: a pure, deterministic function of the eligible volumes, the torrents, the
+/// previous placement and the options, computed identically by every node (no coordinator).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -13,52 +13,64 @@ namespace LibraryCluster.Actors.Placement;
 /// order of all other volumes unchanged.
 /// </para>
 /// <para>
-/// <b>Choice.</b> Torrents are placed one at a time, largest first (ties by name hash, then name), and
-/// each takes the first volumes in its ranking that (1) are on a node that has no replica of it yet,
-/// (2) keep the replicas spread over zones — at most ⌈RF / zones⌉ per zone, so on distinct zones when
-/// there are at least RF zones — and (3) stay within their bound. A volume's bound is the high
-/// watermark (HighWatermark × capacity − reserved) and, with <see cref="PlacementOptions.BalanceLoad"/>,
-/// (1 + LoadSlack) × capacity × the cluster's load factor (replica bytes ÷ capacity, rounded up to a
-/// power of 1 + LoadStep). A torrent that finds too few volumes tries again ignoring the balance bound
-/// (never the watermark), then ignoring zones (never nodes); what is still missing is reported in
+/// <b>Memory.</b> Every previous assignment that is still possible is kept: the volume is eligible and the
+/// torrent has no other replica on its node (nor more replicas than its replication factor). Only what is
+/// missing is placed: torrents largest first, each on the first volumes of its ranking on a new node, with
+/// at most ⌈RF / zones⌉ replicas per zone, and within the volume's place limit ((1 + LoadSlack) × the load
+/// factor × capacity, never above HighWatermark × capacity − reserved); failing that within the watermark
+/// only, then ignoring zones (never nodes). What is still missing is reported in
 /// <see cref="PlacementResult.Underplaced"/>.
 /// </para>
 /// <para>
-/// <b>Why this shape.</b> Plain weighted rendezvous moves only what must move, but with a few dozen
-/// replicas per volume of very unequal sizes it leaves the fullest volume near twice the mean fill.
-/// The balance bound evens the fill out (the fullest volume is at most (1 + LoadSlack)(1 + LoadStep) ×
-/// the load factor). Largest first lets big torrents take their preferred volumes while every volume
-/// is empty and leaves the bound to be met with small torrents, so the fill comes out even and what
-/// the bound moves around is mostly small. The rounding keeps every bound still while the load factor
-/// stays within one step, because a bound that shifts on every volume at once, even by 1/N, sets off
-/// a cascade of moves across the cluster. The price of the bound: replicas that a volume turned away
-/// land on their next volumes, so adding or removing a volume also moves some replicas between other
-/// volumes, and when the load factor crosses a step a few percent of all bytes move at once. The
-/// measured figures are in docs/placement.md and docs/benchmarks.md.
+/// <b>Balancer.</b> Then replicas move, as few bytes as will do: off a volume above (1 + MoveSlack) × the load
+/// factor (or the watermark), the smallest replica that is enough, to its torrent's most preferred volume
+/// with room; onto a volume below (1 − FillSlack) × the load factor (a new disk), up to its share, taking
+/// first replicas whose torrent ranks it before the volume they leave, from the fullest volumes; and a
+/// replica crowded into one zone to a zone with room, once there is one. The gap between the place limit and
+/// the move limit is hysteresis: the load factor drifts a little with every disk or torrent, and that moves
+/// nothing. A replica never moves between two volumes of one node (a node keeps one copy of a torrent).
 /// </para>
 /// <para>
-/// <b>Determinism.</b> Inputs are sorted internally (volumes by id, torrents by size, hash and
-/// name), names are hashed with 64-bit FNV-1a, and logarithms and powers use IEEE basic operations
-/// only, so the result does not depend on input order, process, runtime or CPU.
+/// <b>Determinism.</b> Inputs are sorted internally (volumes by id, torrents by size, hash and name; the
+/// previous volumes of a torrent by rank), names are hashed with 64-bit FNV-1a, and logarithms use IEEE basic
+/// operations only, so the result does not depend on input order, process, runtime or CPU. Placing again
+/// from the result with the same inputs gives the same result.
 /// </para>
 /// </remarks>
 public static class ReplicaPlacement
 {
-    /// <summary>Computes the target volumes of every torrent.</summary>
+    /// <summary>The placement of a cluster with nothing placed yet.</summary>
+    public static IReadOnlyDictionary<string, IReadOnlyList<string>> Nothing { get; } = new Dictionary<string, IReadOnlyList<string>>();
+
+    /// <summary>Computes the target volumes of every torrent, from scratch.</summary>
+    /// <inheritdoc cref="Compute(IReadOnlyList{PlacementVolume}, IReadOnlyList{PlacementTorrent}, IReadOnlyDictionary{string, IReadOnlyList{string}}, PlacementOptions?)"/>
+    public static PlacementResult Compute(IReadOnlyList<PlacementVolume> volumes, IReadOnlyList<PlacementTorrent> torrents, PlacementOptions? options = null) =>
+        Compute(volumes, torrents, Nothing, options);
+
+    /// <summary>Computes the target volumes of every torrent, keeping what it can of <paramref name="previous"/>.</summary>
     /// <param name="volumes">The eligible volumes (state In, node not Out), in any order; ids must be unique and a node must have one zone.</param>
     /// <param name="torrents">The torrents to place, in any order; names must be unique.</param>
+    /// <param name="previous">
+    /// The previous placement (torrent name → volume ids, as in <see cref="PlacementResult.Targets"/>); empty for a
+    /// fresh cluster. Torrents and volumes it names that are no longer among the inputs are ignored.
+    /// </param>
     /// <param name="options">Tuning; <see langword="null"/> for the defaults.</param>
     /// <returns>The targets, the underplaced torrents and the projected bytes per volume.</returns>
     /// <exception cref="ArgumentException">An input is null, duplicated or out of range; the message names it.</exception>
-    public static PlacementResult Compute(IReadOnlyList<PlacementVolume> volumes, IReadOnlyList<PlacementTorrent> torrents, PlacementOptions? options = null)
+    public static PlacementResult Compute(
+        IReadOnlyList<PlacementVolume> volumes,
+        IReadOnlyList<PlacementTorrent> torrents,
+        IReadOnlyDictionary<string, IReadOnlyList<string>> previous,
+        PlacementOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(volumes);
         ArgumentNullException.ThrowIfNull(torrents);
+        ArgumentNullException.ThrowIfNull(previous);
         options ??= new PlacementOptions();
         Validate(options);
         var cluster = PlacementCluster.Build(volumes, options);
         var order = PlacementWork.Order(torrents);
-        return new PlacementRun(cluster, options).Place(order);
+        return new PlacementRun(cluster, options, order).Place(previous);
     }
 
     private static void Validate(PlacementOptions options)
@@ -73,9 +85,14 @@ public static class ReplicaPlacement
             throw new ArgumentOutOfRangeException(nameof(options), options.LoadSlack, "PlacementOptions.LoadSlack must be in [0, 10].");
         }
 
-        if (!(options.LoadStep == 0 || (options.LoadStep >= 0.001 && options.LoadStep <= 1)))
+        if (!(options.MoveSlack >= options.LoadSlack && options.MoveSlack <= 10))
         {
-            throw new ArgumentOutOfRangeException(nameof(options), options.LoadStep, "PlacementOptions.LoadStep must be 0 or in [0.001, 1].");
+            throw new ArgumentOutOfRangeException(nameof(options), options.MoveSlack, $"PlacementOptions.MoveSlack must be in [LoadSlack ({options.LoadSlack}), 10].");
+        }
+
+        if (!(options.FillSlack >= 0 && options.FillSlack <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.FillSlack, "PlacementOptions.FillSlack must be in [0, 1].");
         }
     }
 }

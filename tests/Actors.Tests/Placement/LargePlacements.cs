@@ -8,18 +8,16 @@ namespace LibraryCluster.Actors.Tests.Placement;
 /// </summary>
 public sealed class LargePlacements
 {
-    private readonly Lazy<Instance> _balanced2 = new(() => Instance.Compute(2, new PlacementOptions()));
-    private readonly Lazy<Instance> _balanced3 = new(() => Instance.Compute(3, new PlacementOptions()));
-    private readonly Lazy<Instance> _plain2 = new(() => Instance.Compute(2, new PlacementOptions { BalanceLoad = false }));
+    private readonly Lazy<Instance> _rf2 = new(() => Instance.Compute(2, new PlacementOptions()));
+    private readonly Lazy<Instance> _rf3 = new(() => Instance.Compute(3, new PlacementOptions()));
 
-    /// <summary>RF 2 with the default options (balance bound on).</summary>
-    internal Instance Balanced2 => _balanced2.Value;
+    /// <summary>RF 2 with the default options, placed from scratch.</summary>
+    internal Instance Rf2 => _rf2.Value;
 
-    /// <summary>RF 3 with the default options (balance bound on).</summary>
-    internal Instance Balanced3 => _balanced3.Value;
+    /// <summary>RF 3 with the default options, placed from scratch.</summary>
+    internal Instance Rf3 => _rf3.Value;
 
-    /// <summary>RF 2, plain weighted rendezvous (balance bound off).</summary>
-    internal Instance Plain2 => _plain2.Value;
+    internal Instance Of(int replicationFactor) => replicationFactor == 2 ? Rf2 : Rf3;
 
     internal sealed record Instance(List<PlacementVolume> Volumes, List<PlacementTorrent> Torrents, PlacementOptions Options, PlacementResult Result)
     {
@@ -29,6 +27,7 @@ public sealed class LargePlacements
             return new Instance(volumes, torrents, options, ReplicaPlacement.Compute(volumes, torrents, options));
         }
 
-        public PlacementResult With(IReadOnlyList<PlacementVolume> volumes) => ReplicaPlacement.Compute(volumes, Torrents, Options);
+        /// <summary>The placement after the volumes changed, from this one.</summary>
+        public PlacementResult With(IReadOnlyList<PlacementVolume> volumes) => ReplicaPlacement.Compute(volumes, Torrents, Result.Targets, Options);
     }
 }

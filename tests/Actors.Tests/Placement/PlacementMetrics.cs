@@ -31,4 +31,8 @@ internal static class PlacementMetrics
             var now = after.Targets.GetValueOrDefault(t.Name) ?? [];
             return (double)t.SizeBytes * (before.Targets.GetValueOrDefault(t.Name) ?? []).Count(v => v != except && !now.Contains(v));
         });
+
+    /// <summary>A volume's ideal share of all replica bytes placed in <paramref name="result"/>: its capacity ÷ the total capacity of <paramref name="volumes"/> (with it).</summary>
+    public static double Share(PlacementResult result, IEnumerable<PlacementTorrent> torrents, IEnumerable<PlacementVolume> volumes, PlacementVolume volume) =>
+        ReplicaBytes(result, torrents) * volume.CapacityBytes / volumes.Sum(v => (double)v.CapacityBytes);
 }
