@@ -6,10 +6,11 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-# Real tools and servers the Integration, Browser, Chaos and Swarm tests drive (Debian packages); installed once.
+# Real tools and servers the Integration, Swarm, Browser and Chaos tests drive (Debian packages); installed once.
 need=()
 command -v mktorrent >/dev/null 2>&1 || need+=(mktorrent)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+# The Swarm tests run private qbittorrent-nox daemons on 127.0.0.1 (no system service needed).
 command -v qbittorrent-nox >/dev/null 2>&1 || need+=(qbittorrent-nox)
 # PostgreSQL: the tests start their own private servers from Debian's binaries (no system service needed).
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
