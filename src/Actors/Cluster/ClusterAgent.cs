@@ -28,9 +28,10 @@ internal sealed record DatabaseFailed(string Doing, Exception Error) : ClusterMe
 public sealed record LocalVolumeChanged(VolumeTransition Transition) : ClusterMessage;
 
 /// <summary>
-/// This node's part in the cluster: joins the map, heartbeats, and on every reconcile tick reads the map and
-/// the replicas, plans (<see cref="ClusterPlanner"/>) and acts — marks silent peers Down or Out, holds and fills
-/// what placement gives it, retires what it no longer wants. All database work runs off the actor and comes
+/// This node's part in the cluster: joins the map, heartbeats, and on every reconcile tick reads the map, the
+/// stored placement and the replicas, plans (<see cref="ClusterPlanner"/>) and acts — marks silent peers Down or
+/// Out, stores a new placement when the map calls for one, holds and fills what the placement gives it, retires
+/// what it no longer wants. All database work runs off the actor and comes
 /// back as messages; when the database cannot be reached the node keeps serving and changes nothing.
 /// </summary>
 public sealed class ClusterAgent(ClusterSettings settings, ClusterStore store, MirrorNode node, ClusterView view) : Actor<ClusterMessage>
@@ -157,8 +158,7 @@ public sealed class ClusterAgent(ClusterSettings settings, ClusterStore store, M
     private Planned Read(IReadOnlyDictionary<string, ReplicaStatus> local, IReadOnlySet<string> failed, DateTimeOffset readAt, bool judgePeers)
     {
         // Torrents added to this node (watch folder, admin API) become the cluster's: placement spreads them from here.
-        var torrents = store.ListTorrents().ToList();
-        var known = torrents.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
+        var known = store.ListTorrents().Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var held in node.View.Torrents.Where(t => !known.Contains(t.Name)))
         {
             var file = Path.Join(node.Settings.TorrentsDirectory, held.Name + ".torrent");
@@ -167,12 +167,15 @@ public sealed class ClusterAgent(ClusterSettings settings, ClusterStore store, M
                 var collection = Catalog.Torrents.TorrentRegistration.CollectionOf(held.Name).ToString().ToLowerInvariant();
                 var added = new ClusterTorrent(held.Name, collection, held.Metainfo.TotalLength, held.Metainfo.InfoHash.ToString(), readAt);
                 store.AddTorrent(added, File.ReadAllBytes(file));
-                torrents.Add(added);
             }
         }
 
-        torrents.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
-        var snapshot = new ClusterSnapshot(store.ReadMap(), torrents, store.ReplicationFactors(), store.ListReplicas(), readAt);
+        // The map and the placement before the torrents: every torrent the placement names is then in the list (a
+        // torrent is registered before any placement of it is stored), so no node drops one it has not seen yet.
+        var map = store.ReadMap();
+        var placement = store.ReadPlacement();
+        var torrents = store.ListTorrents();
+        var snapshot = new ClusterSnapshot(map, torrents, store.ReplicationFactors(), store.ListReplicas(), readAt) { Placement = placement };
         var plan = ClusterPlanner.Plan(snapshot, settings, local, failed, judgePeers);
         var metainfo = plan.Holds.ToDictionary(h => h.Torrent, h => store.GetMetainfo(h.Torrent) ?? [], StringComparer.Ordinal);
         return new Planned(snapshot, plan, metainfo);
@@ -199,6 +202,15 @@ public sealed class ClusterAgent(ClusterSettings settings, ClusterStore store, M
             var at = Context.Time.GetUtcNow();
             var changes = plan.MapChanges.ToArray();
             Context.PipeTo(Task.Run(() => store.Change(epoch, at, changes)), e => new MapChanged(e), e => new DatabaseFailed("changing the map", e));
+            return;
+        }
+
+        if (plan.Placement is { } next)
+        {
+            var (added, removed) = ClusterPlanner.Differences(planned.Snapshot.Placement, next);
+            Context.Logger.LogInformation("storing a new placement at epoch {Epoch}: {Added} targets added, {Removed} dropped", planned.Snapshot.Map.Epoch, added, removed);
+            var epoch = planned.Snapshot.Map.Epoch;
+            Context.PipeTo(Task.Run(() => store.ReplacePlacement(epoch, next)), e => new MapChanged(e), e => new DatabaseFailed("storing the placement", e));
             return;
         }
 

@@ -9,6 +9,12 @@ public sealed record ClusterPlan
     /// <summary>Map changes this node saw were due (a node Down or Out, a local volume Failed), applied at the snapshot's epoch.</summary>
     public IReadOnlyList<MapChange> MapChanges { get; init; } = [];
 
+    /// <summary>
+    /// A placement that differs from the stored one (computed from it and the map): to be stored at the snapshot's
+    /// epoch before anyone acts on it. Null when the stored placement stands.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>>? Placement { get; init; }
+
     /// <summary>Torrents placed on this node that it does not hold yet: torrent → local volume.</summary>
     public IReadOnlyList<(string Torrent, string Volume)> Holds { get; init; } = [];
 

@@ -6,10 +6,11 @@ using LibraryCluster.Actors.Replicas;
 namespace LibraryCluster.Actors.Cluster;
 
 /// <summary>
-/// Decides, from one snapshot, what this node does: mark peers Down or Out when their heartbeats stop, hold and
-/// fill the replicas placement gives it, and retire the ones it no longer wants — make before break: only once
-/// the torrent has its full count of Healthy copies on its targets, so the last Healthy copy is never deleted.
-/// A pure function: every node computes the same placement from the same map.
+/// Decides, from one snapshot, what this node does: mark peers Down or Out when their heartbeats stop, store a new
+/// placement when the map calls for one, hold and fill the replicas the stored placement gives it, and retire the
+/// ones it no longer wants — make before break: only once the torrent has its full count of Healthy copies on its
+/// targets, so the last Healthy copy is never deleted. A pure function: every node computes the same placement
+/// from the same map and stored placement.
 /// </summary>
 public static class ClusterPlanner
 {
@@ -31,14 +32,14 @@ public static class ClusterPlanner
             return new ClusterPlan { MapChanges = changes };
         }
 
-        var map = snapshot.Map;
-        var nodes = map.Nodes.ToDictionary(n => n.Id, StringComparer.Ordinal);
-        var eligible = map.Volumes
-            .Where(v => v.State == ClusterVolumeState.In && nodes.TryGetValue(v.Node, out var n) && n.State is NodeState.Up or NodeState.Down)
-            .Select(v => new PlacementVolume(v.Id, v.Node, nodes[v.Node].Zone, v.Capacity))
-            .ToList();
+        var placement = Place(snapshot, settings);
+        if (Differences(snapshot.Placement, placement.Targets) is { Added: > 0 } or { Removed: > 0 })
+        {
+            // Every node acts only on the stored placement, so that all act on the same: store this one first.
+            return new ClusterPlan { Placement = placement.Targets, Underplaced = placement.Underplaced };
+        }
+
         var factors = snapshot.Torrents.ToDictionary(t => t.Name, t => snapshot.ReplicationFactor(t, settings.DefaultReplicationFactor), StringComparer.Ordinal);
-        var placement = ReplicaPlacement.Compute(eligible, snapshot.Torrents.Select(t => new PlacementTorrent(t.Name, t.Size, factors[t.Name])).ToList(), settings.Placement);
         var replicas = snapshot.Replicas.ToLookup(r => r.Torrent, StringComparer.Ordinal);
 
         var holds = new List<(string, string)>();
@@ -78,6 +79,30 @@ public static class ClusterPlanner
         }
 
         return new ClusterPlan { Holds = holds, Fetches = fetches, Retires = retires, Underplaced = placement.Underplaced };
+    }
+
+    /// <summary>
+    /// The placement of the snapshot's torrents over its eligible volumes (In, on a node that is not Out or Leaving),
+    /// from its stored placement: equal to the stored one (as sets of targets) when nothing calls for a change.
+    /// </summary>
+    public static PlacementResult Place(ClusterSnapshot snapshot, ClusterSettings settings)
+    {
+        var nodes = snapshot.Map.Nodes.ToDictionary(n => n.Id, StringComparer.Ordinal);
+        var eligible = snapshot.Map.Volumes
+            .Where(v => v.State == ClusterVolumeState.In && nodes.TryGetValue(v.Node, out var n) && n.State is NodeState.Up or NodeState.Down)
+            .Select(v => new PlacementVolume(v.Id, v.Node, nodes[v.Node].Zone, v.Capacity))
+            .ToList();
+        var torrents = snapshot.Torrents.Select(t => new PlacementTorrent(t.Name, t.Size, snapshot.ReplicationFactor(t, settings.DefaultReplicationFactor))).ToList();
+        return ReplicaPlacement.Compute(eligible, torrents, snapshot.Placement, settings.Placement);
+    }
+
+    /// <summary>How many (torrent, volume) targets <paramref name="next"/> has that <paramref name="stored"/> has not, and the other way round.</summary>
+    public static (int Added, int Removed) Differences(IReadOnlyDictionary<string, IReadOnlyList<string>> stored, IReadOnlyDictionary<string, IReadOnlyList<string>> next)
+    {
+        static int Missing(IReadOnlyDictionary<string, IReadOnlyList<string>> from, IReadOnlyDictionary<string, IReadOnlyList<string>> other) =>
+            from.Sum(p => other.TryGetValue(p.Key, out var targets) ? p.Value.Count(v => !targets.Contains(v)) : p.Value.Count);
+
+        return (Missing(next, stored), Missing(stored, next));
     }
 
     /// <summary>Peers whose heartbeats stopped, and this node's volumes that failed, as map changes.</summary>

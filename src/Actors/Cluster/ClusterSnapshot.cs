@@ -1,4 +1,5 @@
 using LibraryCluster.Actors.Cluster.Transfers;
+using LibraryCluster.Actors.Placement;
 using LibraryCluster.Actors.Replicas;
 
 namespace LibraryCluster.Actors.Cluster;
@@ -11,6 +12,9 @@ public sealed record ClusterSnapshot(
     IReadOnlyList<ClusterReplica> Replicas,
     DateTimeOffset ReadAt)
 {
+    /// <summary>The stored placement (torrent → target volume ids) read with the map; empty before the first is stored.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Placement { get; init; } = ReplicaPlacement.Nothing;
+
     /// <summary>Nodes that serve and supply data now.</summary>
     public bool IsUp(string node) => Map.Node(node)?.State is NodeState.Up or NodeState.Leaving;
 

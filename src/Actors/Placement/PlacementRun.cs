@@ -86,8 +86,9 @@ internal sealed partial class PlacementRun
         Keep(previous);
         for (var round = 0; round < MaxRounds; round++)
         {
-            // Non-short-circuiting: every step runs each round.
-            if (!(PlaceMissing() | RepairZones() | Drain() | Fill()))
+            // Non-short-circuiting: every step runs each round. Fill before Drain: a new disk takes from the
+            // fullest volumes first, which is often all the draining there is to do.
+            if (!(PlaceMissing() | RepairZones() | Fill() | Drain()))
             {
                 break;
             }

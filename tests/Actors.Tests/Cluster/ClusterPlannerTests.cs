@@ -15,12 +15,15 @@ public sealed class ClusterPlannerTests
     private static ClusterNode Node(string id, NodeState state = NodeState.Up, double silentSeconds = 0, string zone = "z") =>
         new(id, $"http://127.0.0.1/{id}/", zone, state, "test", Now.AddMinutes(-1), Now.AddSeconds(-silentSeconds));
 
-    private static ClusterSnapshot Snapshot(IReadOnlyList<ClusterNode> nodes, IReadOnlyList<ClusterReplica> replicas, params string[] torrents) => new(
+    // One volume per node; the stored placement is the one the planner computes from this map (it stands).
+    private static ClusterSnapshot Snapshot(IReadOnlyList<ClusterNode> nodes, IReadOnlyList<ClusterReplica> replicas, params string[] torrents) => Settled(new(
         new ClusterMap(7, nodes, nodes.SelectMany(n => new[] { new ClusterVolume($"{n.Id}/a", n.Id, "a", 1_000_000_000, 0, ClusterVolumeState.In, "") }).ToList()),
         torrents.Select(t => new ClusterTorrent(t, "scitech", 1_000_000, "hash", Now)).ToList(),
         new Dictionary<string, int>(),
         replicas,
-        Now);
+        Now));
+
+    private static ClusterSnapshot Settled(ClusterSnapshot snapshot) => snapshot with { Placement = ClusterPlanner.Place(snapshot, Settings("n1")).Targets };
 
     private static ClusterReplica Replica(string node, string torrent, ReplicaState state = ReplicaState.Healthy, string volume = "a") => new(node, torrent, volume, state, Now);
 
@@ -130,13 +133,95 @@ public sealed class ClusterPlannerTests
     {
         var nodes = new[] { Node("n1"), Node("n2") };
         var snapshot = Snapshot(nodes, [Replica("n2", "r_1000")], "r_1000") is var s
-            ? s with { Map = s.Map with { Volumes = [new("n1/b", "n1", "b", 1_000_000_000, 0, ClusterVolumeState.In, ""), new("n2/a", "n2", "a", 1_000_000_000, 0, ClusterVolumeState.In, "")] } }
+            ? Settled(s with { Map = s.Map with { Volumes = [new("n1/b", "n1", "b", 1_000_000_000, 0, ClusterVolumeState.In, ""), new("n2/a", "n2", "a", 1_000_000_000, 0, ClusterVolumeState.In, "")] } })
             : throw new InvalidOperationException();
 
         var plan = ClusterPlanner.Plan(snapshot, Settings("n1"), new Dictionary<string, ReplicaStatus> { ["r_1000"] = Local("r_1000", ReplicaState.Lost) }, NoFailures);
 
         Assert.Equal([("r_1000", "b")], plan.Holds);
     }
+
+    [Fact]
+    public void The_first_placement_is_stored_before_anyone_acts_on_it_and_then_it_stands()
+    {
+        var nodes = new[] { Node("n1"), Node("n2"), Node("n3") };
+        var fresh = Snapshot(nodes, [], "r_1000", "r_2000") with { Placement = ReplicaPlacement.Nothing };
+
+        var plan = ClusterPlanner.Plan(fresh, Settings("n1"), new Dictionary<string, ReplicaStatus>(), NoFailures);
+        var stored = ClusterPlanner.Plan(fresh with { Placement = plan.Placement! }, Settings("n1"), new Dictionary<string, ReplicaStatus>(), NoFailures);
+
+        Assert.Equal(2, plan.Placement!.Count);
+        Assert.Empty(plan.Holds);
+        Assert.Null(stored.Placement);
+        Assert.Equal(plan.Placement.Values.Count(t => t.Any(v => v.StartsWith("n1/", StringComparison.Ordinal))), stored.Holds.Count);
+    }
+
+    [Fact]
+    public void A_stored_placement_that_is_still_valid_is_kept_even_where_rendezvous_would_choose_otherwise()
+    {
+        var nodes = Enumerable.Range(1, 4).Select(i => Node($"n{i}")).ToArray();
+        var torrents = Enumerable.Range(0, 200).Select(i => $"r_{i}000").ToArray();
+        var snapshot = Snapshot(nodes, [], torrents);
+        var torrent = torrents[0];
+        var spare = nodes.Select(n => $"{n.Id}/a").First(v => !snapshot.Placement[torrent].Contains(v));
+        var stored = new Dictionary<string, IReadOnlyList<string>>(snapshot.Placement) { [torrent] = [snapshot.Placement[torrent][0], spare] };
+
+        var plan = ClusterPlanner.Plan(snapshot with { Placement = stored }, Settings(spare.Split('/')[0]), new Dictionary<string, ReplicaStatus>(), NoFailures);
+
+        Assert.Null(plan.Placement);
+        Assert.Contains((torrent, "a"), plan.Holds);
+    }
+
+    // 40 volumes: one more changes the load factor by less than the balancer's hysteresis, so only the new volume's
+    // share moves (with a handful of volumes, one more may also make the fullest give replicas to others).
+    [Fact]
+    public void A_new_volume_is_filled_from_the_fullest_volumes_and_nothing_else_moves()
+    {
+        var nodes = Enumerable.Range(1, 40).Select(i => Node($"n{i}", zone: $"z{i % 4}")).ToArray();
+        var torrents = Enumerable.Range(0, 400).Select(i => new ClusterTorrent($"r_{i}000", "scitech", (1 + (i % 7)) * 1_000_000L, "hash", Now)).ToList();
+        var before = Settled(Snapshot(nodes, []) with { Torrents = torrents });
+        var added = new ClusterVolume("n1/b", "n1", "b", 1_000_000_000, 0, ClusterVolumeState.In, "");
+
+        var plan = ClusterPlanner.Plan(before with { Map = before.Map with { Volumes = [.. before.Map.Volumes, added] } }, Settings("n2"), new Dictionary<string, ReplicaStatus>(), NoFailures);
+
+        var next = plan.Placement!;
+        var (load, share) = (Loads(before.Placement, torrents), torrents.Sum(t => 2.0 * t.Size) / 41);
+        var moved = torrents.Where(t => !next[t.Name].ToHashSet().SetEquals(before.Placement[t.Name])).ToList();
+        Assert.NotEmpty(moved);
+        Assert.All(moved, t =>
+        {
+            var gone = Assert.Single(before.Placement[t.Name], v => !next[t.Name].Contains(v));
+            Assert.Equal(added.Id, Assert.Single(next[t.Name], v => !before.Placement[t.Name].Contains(v)));
+            Assert.True(load[gone] > share, $"{t.Name} left {gone}, which was not above its share");
+        });
+        Assert.InRange(Loads(next, torrents)[added.Id], 0.9 * share, 1.2 * share);
+        Assert.Empty(plan.Holds);
+    }
+
+    [Fact]
+    public void A_failed_volumes_replicas_are_placed_again_and_nothing_else_moves()
+    {
+        var nodes = Enumerable.Range(1, 5).Select(i => Node($"n{i}")).ToArray();
+        var torrents = Enumerable.Range(0, 60).Select(i => $"r_{i}000").ToArray();
+        var before = Snapshot(nodes, [], torrents);
+        var failed = before.Map.Volumes.Single(v => v.Id == "n3/a");
+        var after = before with { Map = before.Map with { Volumes = [.. before.Map.Volumes.Select(v => v == failed ? v with { State = ClusterVolumeState.Failed } : v)] } };
+
+        var next = ClusterPlanner.Plan(after, Settings("n1"), new Dictionary<string, ReplicaStatus>(), NoFailures).Placement!;
+
+        Assert.Contains(before.Placement.Values, t => t.Contains(failed.Id));
+        Assert.All(torrents, t =>
+        {
+            Assert.Equal(2, next[t].Count);
+            Assert.DoesNotContain(failed.Id, next[t]);
+            Assert.Subset(next[t].ToHashSet(), before.Placement[t].Where(v => v != failed.Id).ToHashSet());
+        });
+    }
+
+    private static Dictionary<string, double> Loads(IReadOnlyDictionary<string, IReadOnlyList<string>> placement, IReadOnlyList<ClusterTorrent> torrents) =>
+        torrents.SelectMany(t => placement[t.Name].Select(v => (v, (double)t.Size)))
+            .GroupBy(p => p.v)
+            .ToDictionary(g => g.Key, g => g.Sum(p => p.Item2));
 }
 
 /// <summary>Where placement puts a torrent among single-volume nodes (node ids), for the tests above.</summary>

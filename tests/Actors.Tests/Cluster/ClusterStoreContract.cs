@@ -148,6 +148,49 @@ public abstract class ClusterStoreContract
         Assert.False(store.ReplicationFactors().ContainsKey("scitech"));
     }
 
+    [Fact]
+    public async Task A_placement_is_stored_only_at_the_epoch_it_was_computed_from_and_storing_it_bumps_the_epoch()
+    {
+        var store = new ClusterStore(await NewDatabaseAsync());
+        store.Join("n1", "http://127.0.0.1:1/", "z", Volumes("a", "b"), T0);
+        store.Join("n2", "http://127.0.0.1:2/", "z", Volumes("a"), T0);
+        var seen = store.ReadMap().Epoch;
+        var first = Placement(("r_1000", ["n2/a", "n1/a"]), ("r_2000", ["n1/b", "n2/a"]));
+        var second = Placement(("r_1000", ["n1/b", "n2/a"]), ("r_3000", ["n1/a"]));
+
+        Assert.Empty(store.ReadPlacement());
+        Assert.Equal(seen + 1, store.ReplacePlacement(seen, first));
+        Assert.Null(store.ReplacePlacement(seen, second));
+        Assert.Equal(Sorted(first), store.ReadPlacement());
+        Assert.Equal(seen + 2, store.ReplacePlacement(seen + 1, second));
+
+        Assert.Equal(Sorted(second), store.ReadPlacement());
+        Assert.Equal(seen + 2, store.ReadMap().Epoch);
+    }
+
+    [Fact]
+    public async Task Racing_placements_from_one_epoch_store_exactly_one_whole()
+    {
+        var store = new ClusterStore(await NewDatabaseAsync());
+        store.Join("n1", "http://127.0.0.1:1/", "z", Volumes("a", "b", "c"), T0);
+        var seen = store.ReadMap().Epoch;
+        var candidates = Enumerable.Range(0, 6)
+            .Select(i => Enumerable.Range(0, 50).ToDictionary(t => $"r_{t}000", t => (IReadOnlyList<string>)[$"n1/{(char)('a' + ((t + i) % 3))}"]))
+            .ToList();
+
+        var results = await Task.WhenAll(candidates.Select(c => Task.Run(() => store.ReplacePlacement(seen, c))));
+
+        var winner = Assert.Single(results.Select((epoch, i) => (epoch, i)), r => r.epoch is not null);
+        Assert.Equal(Sorted(candidates[winner.i]), store.ReadPlacement());
+        Assert.Equal(seen + 1, store.ReadMap().Epoch);
+    }
+
+    private static Dictionary<string, IReadOnlyList<string>> Placement(params (string Torrent, string[] Volumes)[] targets) =>
+        targets.ToDictionary(t => t.Torrent, t => (IReadOnlyList<string>)t.Volumes);
+
+    private static Dictionary<string, IReadOnlyList<string>> Sorted(Dictionary<string, IReadOnlyList<string>> placement) =>
+        placement.ToDictionary(p => p.Key, p => (IReadOnlyList<string>)p.Value.Order(StringComparer.Ordinal).ToList());
+
     private static ReplicaStatus Replica(string torrent, ReplicaState state) =>
         new() { Torrent = torrent, Volume = "a", State = state, Reason = "test", Since = T0 };
 }

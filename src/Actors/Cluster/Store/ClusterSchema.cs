@@ -6,7 +6,18 @@ namespace LibraryCluster.Actors.Cluster.Store;
 /// </summary>
 internal static class ClusterSchema
 {
-    public const int Version = 1;
+    public const int Version = 2;
+
+    /// <summary>
+    /// The placement every node acts on: one row per (torrent, target volume). Written only by
+    /// <see cref="ClusterStore.ReplacePlacement"/>, which bumps the epoch (version 2).
+    /// </summary>
+    private const string PlacementTable = """
+        CREATE TABLE IF NOT EXISTS placement(
+            torrent TEXT NOT NULL,
+            volume TEXT NOT NULL,
+            PRIMARY KEY (torrent, volume));
+        """;
 
     public static string Create(SqlEngine engine)
     {
@@ -64,6 +75,6 @@ internal static class ClusterSchema
                 reason TEXT NOT NULL,
                 bytes BIGINT NOT NULL);
             CREATE INDEX IF NOT EXISTS journal_torrent ON journal(torrent, seq);
-            """;
+            """ + PlacementTable;
     }
 }

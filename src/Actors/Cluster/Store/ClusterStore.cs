@@ -18,8 +18,8 @@ public abstract record MapChange
 }
 
 /// <summary>
-/// The cluster map (nodes, volumes, epoch), the torrents the cluster holds, the replication factors and every
-/// node's replicas, in the shared database. The database is the authority: map changes are conditional on the
+/// The cluster map (nodes, volumes, epoch), the stored placement, the torrents the cluster holds, the replication
+/// factors and every node's replicas, in the shared database. The database is the authority: map changes are conditional on the
 /// epoch they were computed from and bump it in the same transaction; heartbeats and usage are not map changes.
 /// </summary>
 public sealed class ClusterStore
@@ -162,6 +162,40 @@ public sealed class ClusterStore
     public IReadOnlyList<Replicas.JournalEntry> RecentJournal(int limit, string? torrent = null) => _database.With(c => torrent is null
         ? Query(c, null, $"SELECT {SqlNodeStore.JournalColumns} FROM journal ORDER BY seq DESC LIMIT @l", SqlNodeStore.ReadJournal, ("l", Math.Clamp(limit, 0, 10_000)))
         : Query(c, null, $"SELECT {SqlNodeStore.JournalColumns} FROM journal WHERE torrent = @t ORDER BY seq DESC LIMIT @l", SqlNodeStore.ReadJournal, ("t", torrent), ("l", Math.Clamp(limit, 0, 10_000))));
+
+    /// <summary>The stored placement: torrent → its target volume ids (ordinal order); empty before the first is stored.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> ReadPlacement() => _database.With(c =>
+        Query(c, null, "SELECT torrent, volume FROM placement ORDER BY torrent, volume", r => (Torrent: r.GetString(0), Volume: r.GetString(1)))
+            .GroupBy(r => r.Torrent, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(r => r.Volume).Order(StringComparer.Ordinal).ToList(), StringComparer.Ordinal));
+
+    /// <summary>
+    /// Stores <paramref name="placement"/> (torrent → target volume ids) as the placement every node acts on, if the
+    /// map is still at <paramref name="epoch"/>, bumping it in the same transaction: nodes that computed one from an
+    /// older map or placement have their writes refused and read again. Only the rows that differ are written.
+    /// Returns the new epoch, or null when the map moved first.
+    /// </summary>
+    public long? ReplacePlacement(long epoch, IReadOnlyDictionary<string, IReadOnlyList<string>> placement) => _database.InTransaction<long?>((c, t) =>
+    {
+        if (Bump(c, t, epoch) is not { } next)
+        {
+            return null;
+        }
+
+        var wanted = placement.SelectMany(p => p.Value.Select(v => (p.Key, v))).ToHashSet();
+        var stored = Query(c, t, "SELECT torrent, volume FROM placement", r => (r.GetString(0), r.GetString(1))).ToHashSet();
+        foreach (var (torrent, volume) in stored.Where(row => !wanted.Contains(row)).Order())
+        {
+            Execute(c, t, "DELETE FROM placement WHERE torrent = @t AND volume = @v", ("t", torrent), ("v", volume));
+        }
+
+        foreach (var (torrent, volume) in wanted.Where(row => !stored.Contains(row)).Order())
+        {
+            Execute(c, t, "INSERT INTO placement(torrent, volume) VALUES (@t, @v)", ("t", torrent), ("v", volume));
+        }
+
+        return next;
+    });
 
     /// <summary>Moves the epoch on by one: unconditionally, or only from <paramref name="expected"/> (null if it moved).</summary>
     private static long? Bump(DbConnection c, DbTransaction t, long? expected) =>
