@@ -15,6 +15,23 @@ public readonly record struct InfoHash
 
     public static InfoHash Compute(ReadOnlySpan<byte> rawInfoDictionary) => new(SHA1.HashData(rawInfoDictionary));
 
+    /// <summary>An info-hash from its 20 raw bytes (as trackers send them).</summary>
+    public static InfoHash FromBytes(ReadOnlySpan<byte> bytes) =>
+        bytes.Length == Size ? new(bytes.ToArray()) : throw new ArgumentException($"an info-hash has {Size} bytes, not {bytes.Length}", nameof(bytes));
+
+    /// <summary>Reads 40 hex digits (either case); false for anything else.</summary>
+    public static bool TryParse(string? hex, out InfoHash infoHash)
+    {
+        infoHash = default;
+        if (hex is not { Length: Size * 2 } || !hex.All(Uri.IsHexDigit))
+        {
+            return false;
+        }
+
+        infoHash = new(Convert.FromHexString(hex));
+        return true;
+    }
+
     public bool Equals(InfoHash other) => Bytes.SequenceEqual(other.Bytes);
 
     public override int GetHashCode() => _bytes.IsEmpty ? 0 : BitConverter.ToInt32(Bytes);
