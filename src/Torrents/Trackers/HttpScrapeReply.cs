@@ -13,7 +13,8 @@ internal static class HttpScrapeReply
     /// <summary>Replies to a few dozen hashes are a few KB; this bounds a hostile or runaway reply.</summary>
     public const int MaxBytes = 1 << 20;
 
-    private static readonly BencodeLimits Limits = new() { MaxDepth = 8, MaxStringLength = MaxBytes };
+    // opentracker lists a multi-torrent scrape's files out of key order.
+    private static readonly BencodeLimits Limits = new() { MaxDepth = 8, MaxStringLength = MaxBytes, AllowUnsortedKeys = true };
 
     /// <summary>
     /// The counts of the requested torrents. A requested torrent the reply does not list has no peers at this
@@ -33,19 +34,19 @@ internal static class HttpScrapeReply
 
         if (root is not BDictionary reply)
         {
-            throw Malformed(tracker, $"malformed reply at byte 0: a {Describe(root)}, not a dictionary");
+            throw Malformed(tracker, $"malformed reply at byte 0: {Describe(root)}, not a dictionary");
         }
 
         if (reply.Get("failure reason") is { } failure)
         {
-            var reason = failure is BString text ? text.Text : $"(a {Describe(failure)})";
+            var reason = failure is BString text ? text.Text : $"({Describe(failure)})";
             throw new TrackerException(tracker, TrackerProblem.Failure, $"failure reason: {reason}");
         }
 
         if (reply.Get("files") is not BDictionary files)
         {
             throw Malformed(tracker, reply.Get("files") is { } other
-                ? $"malformed reply at byte {other.Start}: 'files' is a {Describe(other)}, not a dictionary"
+                ? $"malformed reply at byte {other.Start}: 'files' is {Describe(other)}, not a dictionary"
                 : "malformed reply: no 'files' dictionary and no 'failure reason'");
         }
 
@@ -72,7 +73,7 @@ internal static class HttpScrapeReply
     {
         if (value is not BDictionary entry)
         {
-            throw Malformed(tracker, $"malformed reply at byte {value.Start}: a torrent's entry is a {Describe(value)}, not a dictionary");
+            throw Malformed(tracker, $"malformed reply at byte {value.Start}: a torrent's entry is {Describe(value)}, not a dictionary");
         }
 
         return new ScrapeCounts(Count(entry, "complete", tracker), Count(entry, "downloaded", tracker), Count(entry, "incomplete", tracker));
@@ -83,15 +84,15 @@ internal static class HttpScrapeReply
         BInteger { Value: >= 0 and <= int.MaxValue } n => (int)n.Value,
         BInteger n => throw Malformed(tracker, $"malformed reply at byte {n.Start}: '{key}' is {n.Value}, outside 0…{int.MaxValue}"),
         null => throw Malformed(tracker, $"malformed reply at byte {entry.Start}: a torrent's entry has no '{key}'"),
-        var other => throw Malformed(tracker, $"malformed reply at byte {other.Start}: '{key}' is a {Describe(other)}, not an integer"),
+        var other => throw Malformed(tracker, $"malformed reply at byte {other.Start}: '{key}' is {Describe(other)}, not an integer"),
     };
 
     private static string Describe(BValue value) => value switch
     {
-        BInteger => "integer",
-        BString => "byte string",
-        BList => "list",
-        _ => "dictionary",
+        BInteger => "an integer",
+        BString => "a byte string",
+        BList => "a list",
+        _ => "a dictionary",
     };
 
     private static TrackerException Malformed(string tracker, string detail, Exception? inner = null) => new(tracker, TrackerProblem.Malformed, detail, inner);

@@ -14,7 +14,8 @@ internal sealed class HttpScraper(HttpClient http, ScrapeOptions options, TimePr
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
         try
         {
-            using var response = await http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
+            using var request = new HttpRequestMessage(HttpMethod.Get, url) { Headers = { ConnectionClose = true } };
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
                 throw new TrackerException(tracker, TrackerProblem.Unreachable, $"HTTP {(int)response.StatusCode} {response.ReasonPhrase} from {scrapeUrl}");

@@ -20,7 +20,9 @@ public sealed class TrackerScraper : IDisposable
         _options.Validate();
         _time = time ?? TimeProvider.System;
         Backoff = new TrackerBackoff(_options.BackoffInitial, _options.BackoffMax, _time);
-        _http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = true, MaxAutomaticRedirections = 3, UseProxy = false })
+        // No pooled connections: trackers such as opentracker close each connection after one reply (without saying
+        // so), and a request sent on such a connection is reset.
+        _http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = true, MaxAutomaticRedirections = 3, UseProxy = false, PooledConnectionLifetime = TimeSpan.Zero })
         {
             Timeout = Timeout.InfiniteTimeSpan,
         };
