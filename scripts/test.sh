@@ -6,10 +6,12 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-# Real tools and servers the Integration, Browser and Chaos tests drive (Debian packages); installed once.
+# Real tools and servers the Integration, Browser, Swarm and Chaos tests drive (Debian packages); installed once.
 need=()
 command -v mktorrent >/dev/null 2>&1 || need+=(mktorrent)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+# opentracker: the Swarm scrape tests start private trackers on loopback (Debian builds it whitelist-only).
+[ -x /usr/bin/opentracker ] || need+=(opentracker)
 # PostgreSQL: the tests start their own private servers from Debian's binaries (no system service needed).
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
 if [ ${#need[@]} -gt 0 ]; then

@@ -40,6 +40,7 @@ internal static class Terminal
 
     public static string Bytes(long bytes) => bytes switch
     {
+        >= 1L << 40 => $"{bytes / (double)(1L << 40):0.00} TiB",
         >= 1L << 30 => $"{bytes / (double)(1L << 30):0.00} GiB",
         >= 1L << 20 => $"{bytes / (double)(1L << 20):0.0} MiB",
         >= 1L << 10 => $"{bytes / 1024.0:0.0} KiB",

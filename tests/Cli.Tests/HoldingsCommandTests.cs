@@ -78,7 +78,7 @@ public sealed class HoldingsCommandTests : IDisposable
         Assert.Equal(("r_3000", "no seeders and not held: nothing to fetch it from"), (dead.GetProperty("name").GetString(), dead.GetProperty("reason").GetString()));
 
         Assert.True(tight.ExitCode == ExitCodes.Ok, tight.Error);
-        Assert.Contains("Chosen: 1 torrents, 0.000 of 0.000 TB; 0.000 TB to fetch, 0 already held", tight.Output, StringComparison.Ordinal);
+        Assert.Contains("Chosen: 1 torrents, 39.1 KiB of the 48.8 KiB allowed (0.00000005 TB); 39.1 KiB to fetch, 0 already held", tight.Output, StringComparison.Ordinal);
         Assert.Contains("r_2000 (19.5 KiB, 3 seeders, 0 leechers): does not fit", tight.Output, StringComparison.Ordinal);
     }
 
@@ -115,7 +115,7 @@ public sealed class HoldingsCommandTests : IDisposable
         Assert.Equal(["r_1000"], chosen.EnumerateArray().Select(c => c.GetProperty("name").GetString()));
         Assert.Equal("NeverScraped", chosen[0].GetProperty("knowledge").GetString());
         var notChosen = Assert.Single(json.RootElement.GetProperty("notChosen").EnumerateArray());
-        Assert.Equal("does not fit: 0 TB left", notChosen.GetProperty("reason").GetString());
+        Assert.Equal("does not fit: 10,000 bytes left", notChosen.GetProperty("reason").GetString());
     }
 
     [Theory]

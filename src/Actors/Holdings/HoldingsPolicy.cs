@@ -43,7 +43,7 @@ public static class HoldingsPolicy
                 }
                 else
                 {
-                    notChosen.Add(j with { Reason = $"does not fit: {Tb(options.MaxBytes - total)} TB left" });
+                    notChosen.Add(j with { Reason = string.Create(CultureInfo.InvariantCulture, $"does not fit: {options.MaxBytes - total:N0} bytes left") });
                 }
             }
         }
@@ -93,6 +93,4 @@ public static class HoldingsPolicy
 
     private static HoldingChoice Choice(HoldingCandidate torrent, SwarmKnowledge knowledge, TrackerScrape? from, string? note) =>
         new(torrent, knowledge, from?.Counts, from?.Tracker, from?.ScrapedAt, note, Score: null, Chosen: false, RunningTotal: 0, Reason: string.Empty);
-
-    private static string Tb(long bytes) => (bytes / (double)HoldingsOptions.Terabyte).ToString("0.###", CultureInfo.InvariantCulture);
 }

@@ -108,7 +108,7 @@ internal static class HoldingsCommands
         var table = new Table().Border(TableBorder.Simple).AddColumn(new TableColumn("#").RightAligned()).AddColumn("torrent")
             .AddColumn(new TableColumn("size").RightAligned()).AddColumn(new TableColumn("seeders").RightAligned()).AddColumn(new TableColumn("leechers").RightAligned())
             .AddColumn(new TableColumn("scraped").RightAligned()).AddColumn(new TableColumn("score").RightAligned()).AddColumn("held")
-            .AddColumn(new TableColumn("total TB").RightAligned()).AddColumn("note");
+            .AddColumn(new TableColumn("running total").RightAligned()).AddColumn("note");
         var rank = 0;
         foreach (var c in plan.Chosen)
         {
@@ -118,12 +118,17 @@ internal static class HoldingsCommands
                 c.ScrapedAt is { } at ? Terminal.Age(now - at) : "-",
                 c.Score is { } s ? s.ToString("0.###", CultureInfo.InvariantCulture) : "-",
                 c.Torrent.Held ? "yes" : "fetch",
-                Tb(c.RunningTotal),
-                Markup.Escape(c.Knowledge == SwarmKnowledge.Known ? c.Note ?? string.Empty : $"{c.Reason}: {c.Note}"));
+                Terminal.Bytes(c.RunningTotal),
+                Markup.Escape(c.Note ?? string.Empty));
         }
 
         AnsiConsole.Write(table);
-        AnsiConsole.WriteLine($"Chosen: {plan.Chosen.Count} torrents, {Tb(plan.ChosenBytes)} of {Tb(plan.MaxBytes)} TB; {Tb(plan.BytesToFetch)} TB to fetch, {plan.Chosen.Count(c => c.Torrent.Held)} already held");
+        AnsiConsole.WriteLine($"Chosen: {plan.Chosen.Count} torrents, {Terminal.Bytes(plan.ChosenBytes)} of the {Terminal.Bytes(plan.MaxBytes)} allowed ({Tb(plan.MaxBytes)} TB); {Terminal.Bytes(plan.BytesToFetch)} to fetch, {plan.Chosen.Count(c => c.Torrent.Held)} already held");
+        if (plan.Chosen.Any(c => c.Knowledge != SwarmKnowledge.Known))
+        {
+            AnsiConsole.WriteLine("? or (n): no trusted seeder count (never scraped, scrapes failing, or too old); such torrents come after every known one (--unscraped)");
+        }
+
         if (plan.NotChosen.Count > 0)
         {
             AnsiConsole.WriteLine($"Not chosen: {plan.NotChosen.Count} torrents ({plan.HeldNotChosen.Count()} of them held now)");
@@ -148,5 +153,5 @@ internal static class HoldingsCommands
     /// <summary>A count the policy did not trust is shown in brackets; none at all as "?".</summary>
     private static string Count(int? value, SwarmKnowledge knowledge) => value is not { } n ? "?" : knowledge == SwarmKnowledge.Known ? n.ToString(CultureInfo.InvariantCulture) : $"({n})";
 
-    private static string Tb(long bytes) => (bytes / (double)HoldingsOptions.Terabyte).ToString("0.000", CultureInfo.InvariantCulture);
+    private static string Tb(long bytes) => (bytes / (double)HoldingsOptions.Terabyte).ToString("0.##########", CultureInfo.InvariantCulture);
 }

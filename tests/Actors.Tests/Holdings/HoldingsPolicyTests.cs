@@ -52,7 +52,7 @@ public class HoldingsPolicyTests
         Assert.Equal(300, plan.ChosenBytes);
         var skipped = Assert.Single(plan.NotChosen);
         Assert.Equal("B", skipped.Torrent.Name);
-        Assert.Equal("does not fit: 0 TB left", skipped.Reason);
+        Assert.Equal("does not fit: 150 bytes left", skipped.Reason);
     }
 
     [Fact]
@@ -127,7 +127,7 @@ public class HoldingsPolicyTests
         var plan = Plan(0, Torrent("A", 1, scrapes: h => Scraped(h, 1, 0)));
 
         Assert.Empty(plan.Chosen);
-        Assert.Equal("does not fit: 0 TB left", Assert.Single(plan.NotChosen).Reason);
+        Assert.Equal("does not fit: 0 bytes left", Assert.Single(plan.NotChosen).Reason);
         var error = Assert.Throws<ArgumentException>(() => Plan(-1, Torrent("A", 1)));
         Assert.Contains("-1 bytes", error.Message, StringComparison.Ordinal);
     }
