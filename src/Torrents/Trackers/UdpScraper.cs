@@ -69,6 +69,11 @@ internal sealed class UdpScraper : IDisposable
             await socket.ConnectAsync(new IPEndPoint(address, _url.Port), cancellationToken).ConfigureAwait(false);
             return socket;
         }
+        catch (SocketException e)
+        {
+            socket.Dispose();
+            throw new TrackerException(_tracker, TrackerProblem.Unreachable, $"cannot reach {address}:{_url.Port} ({e.SocketErrorCode})", e);
+        }
         catch
         {
             socket.Dispose();
