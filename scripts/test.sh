@@ -12,6 +12,8 @@ command -v mktorrent >/dev/null 2>&1 || need+=(mktorrent)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 # The Swarm tests run private qbittorrent-nox daemons on 127.0.0.1 (no system service needed).
 command -v qbittorrent-nox >/dev/null 2>&1 || need+=(qbittorrent-nox)
+# opentracker: the Swarm scrape tests start private trackers on loopback (Debian builds it whitelist-only).
+[ -x /usr/bin/opentracker ] || need+=(opentracker)
 # PostgreSQL: the tests start their own private servers from Debian's binaries (no system service needed).
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
 if [ ${#need[@]} -gt 0 ]; then

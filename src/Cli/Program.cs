@@ -22,5 +22,6 @@ public static class Program
         TorrentCommands.Build(),
         CatalogCommands.Build(),
         SearchCommand.Build(),
+        HoldingsCommands.Build(),
     };
 }

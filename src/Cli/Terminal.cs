@@ -31,7 +31,7 @@ internal static class Terminal
             await Console.Error.WriteLineAsync("libcluster: cancelled").ConfigureAwait(false);
             return ExitCodes.Cancelled;
         }
-        catch (Exception e) when (e is TorrentException or Catalog.CatalogException or ArgumentException or IOException or UnauthorizedAccessException or InvalidDataException)
+        catch (Exception e) when (e is TorrentException or Catalog.CatalogException or Actors.Cluster.Store.ClusterStoreException or ArgumentException or IOException or UnauthorizedAccessException or InvalidDataException)
         {
             await Console.Error.WriteLineAsync($"libcluster: error: {e.Message}").ConfigureAwait(false);
             return ExitCodes.BadInput;
@@ -40,10 +40,20 @@ internal static class Terminal
 
     public static string Bytes(long bytes) => bytes switch
     {
+        >= 1L << 40 => $"{bytes / (double)(1L << 40):0.00} TiB",
         >= 1L << 30 => $"{bytes / (double)(1L << 30):0.00} GiB",
         >= 1L << 20 => $"{bytes / (double)(1L << 20):0.0} MiB",
         >= 1L << 10 => $"{bytes / 1024.0:0.0} KiB",
         _ => $"{bytes} B",
+    };
+
+    /// <summary>"3 min", "5 h", "2 d": how long ago, for tables.</summary>
+    public static string Age(TimeSpan age) => age switch
+    {
+        { TotalMinutes: < 1 } => "now",
+        { TotalHours: < 1 } => $"{(int)age.TotalMinutes} min",
+        { TotalDays: < 2 } => $"{(int)age.TotalHours} h",
+        _ => $"{(int)age.TotalDays} d",
     };
 
     /// <summary>"3-5, 9": piece lists stay readable when thousands are damaged.</summary>

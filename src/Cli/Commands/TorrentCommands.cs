@@ -6,13 +6,14 @@ using Spectre.Console;
 
 namespace LibraryCluster.Cli.Commands;
 
-/// <summary><c>libcluster torrent show|verify</c>: read a .torrent, check data against it.</summary>
+/// <summary><c>libcluster torrent show|verify|scrape</c>: read a .torrent, check data against it, scrape its trackers.</summary>
 internal static class TorrentCommands
 {
-    public static Command Build() => new("torrent", "Inspect .torrent files and verify data against them.")
+    public static Command Build() => new("torrent", "Inspect .torrent files, verify data against them, and ask their trackers for seeder counts.")
     {
         Show(),
         Verify(),
+        ScrapeCommand.Build(),
     };
 
     private static Command Show()

@@ -46,7 +46,7 @@ public static class BencodeDecoder
                         throw new BencodeException($"duplicate dictionary key \"{Printable(key.Span)}\"", keyStart);
                     }
 
-                    if (order < 0)
+                    if (order < 0 && !limits.AllowUnsortedKeys)
                     {
                         throw new BencodeException($"dictionary key \"{Printable(key.Span)}\" is out of order (keys must be sorted as raw bytes; previous key \"{Printable(lastKey.Span)}\")", keyStart);
                     }
@@ -129,7 +129,12 @@ public static class BencodeDecoder
         else
         {
             var dictionary = (BDictionary)parent.Container;
-            dictionary.TryAddRaw(parent.PendingKey!.Value.Span, value);
+            if (!dictionary.TryAddRaw(parent.PendingKey!.Value.Span, value))
+            {
+                // Only reachable with unsorted keys allowed: sorted keys catch a duplicate at the key.
+                throw new BencodeException($"duplicate dictionary key \"{Printable(parent.PendingKey.Value.Span)}\"", value.Start);
+            }
+
             parent.PendingKey = null;
         }
 

@@ -14,4 +14,10 @@ public sealed record BencodeLimits
 
     /// <summary>The most digits an integer may have (a signed 64-bit value has at most 19).</summary>
     public int MaxIntegerDigits { get; init; } = 19;
+
+    /// <summary>
+    /// Accept dictionary keys out of raw-byte order (duplicates are still refused). For tracker replies only:
+    /// opentracker does not sort a scrape's <c>files</c> by info-hash. A .torrent must be canonical, so the default is false.
+    /// </summary>
+    public bool AllowUnsortedKeys { get; init; }
 }

@@ -15,6 +15,10 @@ public readonly record struct InfoHash
 
     public static InfoHash Compute(ReadOnlySpan<byte> rawInfoDictionary) => new(SHA1.HashData(rawInfoDictionary));
 
+    /// <summary>An info-hash from its 20 raw bytes (as trackers send them).</summary>
+    public static InfoHash FromBytes(ReadOnlySpan<byte> bytes) =>
+        bytes.Length == Size ? new(bytes.ToArray()) : throw new ArgumentException($"an info-hash has {Size} bytes, not {bytes.Length}", nameof(bytes));
+
     /// <summary>Reads 40 hex digits (either case), as daemons and trackers print a hash; false for anything else.</summary>
     public static bool TryParse(ReadOnlySpan<char> hex, out InfoHash hash)
     {

@@ -6,7 +6,7 @@ using LibraryCluster.Testing;
 namespace LibraryCluster.Actors.Tests.Cluster;
 
 /// <summary>The node and cluster stores' behaviour, run against SQLite and against a real PostgreSQL server.</summary>
-public abstract class ClusterStoreContract
+public abstract partial class ClusterStoreContract
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
 

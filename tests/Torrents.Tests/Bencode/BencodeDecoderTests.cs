@@ -157,4 +157,14 @@ public class BencodeDecoderTests
         var dictionary = new BDictionary { ["b"] = new BInteger(2), ["a"] = new BInteger(1), ["Z"] = new BInteger(0) };
         Assert.Equal("d1:Zi0e1:ai1e1:bi2ee", Encoding.Latin1.GetString(BencodeEncoder.Encode(dictionary)));
     }
+
+    [Fact]
+    public void Unsorted_Keys_Are_Refused_Unless_Allowed_And_Duplicates_Are_Refused_Either_Way()
+    {
+        var lenient = new BencodeLimits { AllowUnsortedKeys = true };
+
+        Assert.Contains("out of order", Fails("d1:bi1e1:ai2ee").Message, StringComparison.Ordinal);
+        Assert.Equal(2, Assert.IsType<BInteger>(Assert.IsType<BDictionary>(Decode("d1:bi1e1:ai2ee", lenient)).Get("a")).Value);
+        Assert.Equal("bencode error at byte 16: duplicate dictionary key \"b\"", Fails("d1:bi1e1:ai2e1:bi3ee", lenient).Message);
+    }
 }

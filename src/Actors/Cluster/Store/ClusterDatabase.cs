@@ -125,6 +125,7 @@ public sealed class ClusterDatabase
         }
 
         Execute(connection, transaction, ClusterSchema.Create(Engine));
+        Execute(connection, transaction, ScrapeSchema.Create);
         var version = Scalar<long?>(connection, transaction, "SELECT max(version) FROM schema_version") ?? 0;
         if (version > ClusterSchema.Version)
         {
