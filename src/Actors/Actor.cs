@@ -21,7 +21,7 @@ public abstract class Actor<TMessage>
     {
     }
 
-    /// <summary>Runs when the actor stops for good (not on restart).</summary>
+    /// <summary>Runs when the actor stops, and on a failed instance before it is replaced by a restart.</summary>
     protected internal virtual void PostStop()
     {
     }

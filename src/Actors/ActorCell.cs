@@ -59,14 +59,15 @@ internal sealed class ActorCell<TMessage>
         return false;
     }
 
-    public async ValueTask EnqueueAsync(TMessage message, CancellationToken cancellationToken)
+    /// <summary>Waits for room in the mailbox; false (and a dead letter) when the actor has stopped.</summary>
+    public async ValueTask<bool> EnqueueAsync(TMessage message, CancellationToken cancellationToken)
     {
         try
         {
             if (!_stopRequested)
             {
                 await _mailbox.Writer.WriteAsync(message, cancellationToken).ConfigureAwait(false);
-                return;
+                return true;
             }
         }
         catch (ChannelClosedException)
@@ -74,6 +75,7 @@ internal sealed class ActorCell<TMessage>
         }
 
         DeadLetter(message, "the actor has stopped");
+        return false;
     }
 
     public void RequestStop()
@@ -100,11 +102,14 @@ internal sealed class ActorCell<TMessage>
 
                     try
                     {
-                        actor.Receive(message);
+                        actor!.Receive(message);
                     }
                     catch (Exception e)
                     {
-                        actor = await SuperviseAsync(e, message).ConfigureAwait(false) ?? actor;
+                        // The failed instance gives back what it took in PreStart (subscriptions, running work)
+                        // before a fresh one takes over, or the actor stops.
+                        StopInstance(actor!);
+                        actor = await SuperviseAsync(e, message).ConfigureAwait(false);
                     }
                 }
             }
@@ -119,18 +124,26 @@ internal sealed class ActorCell<TMessage>
         finally
         {
             Timers.CancelAll();
-            try
+            if (actor is not null)
             {
-                actor?.PostStop();
-            }
-            catch (Exception e)
-            {
-                ActorLog.PostStopFailed(Logger, e, Name);
+                StopInstance(actor);
             }
 
             _system.Remove(Name);
             ActorLog.Stopped(Logger, Name);
             _completion.TrySetResult();
+        }
+    }
+
+    private void StopInstance(Actor<TMessage> actor)
+    {
+        try
+        {
+            actor.PostStop();
+        }
+        catch (Exception e)
+        {
+            ActorLog.PostStopFailed(Logger, e, Name);
         }
     }
 

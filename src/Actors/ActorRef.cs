@@ -17,16 +17,22 @@ public sealed class ActorRef<TMessage> : IStoppable
     public bool Tell(TMessage message) => _cell.TryEnqueue(message);
 
     /// <summary>Queues a message, waiting for room in a full mailbox (back-pressure).</summary>
-    public ValueTask TellAsync(TMessage message, CancellationToken cancellationToken = default) => _cell.EnqueueAsync(message, cancellationToken);
+    public async ValueTask TellAsync(TMessage message, CancellationToken cancellationToken = default) =>
+        await _cell.EnqueueAsync(message, cancellationToken).ConfigureAwait(false);
 
     /// <summary>
     /// Sends the message <paramref name="create"/> builds around a reply, and waits for the answer.
-    /// Throws <see cref="TimeoutException"/> when none comes within <paramref name="timeout"/>.
+    /// Throws <see cref="TimeoutException"/> when none comes within <paramref name="timeout"/>, and
+    /// <see cref="InvalidOperationException"/> at once when the actor has stopped.
     /// </summary>
     public async Task<TReply> AskAsync<TReply>(Func<Reply<TReply>, TMessage> create, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         var reply = new Reply<TReply>();
-        await TellAsync(create(reply), cancellationToken).ConfigureAwait(false);
+        if (!await _cell.EnqueueAsync(create(reply), cancellationToken).ConfigureAwait(false))
+        {
+            throw new InvalidOperationException($"actor {Name} has stopped");
+        }
+
         try
         {
             return await reply.Answer.WaitAsync(timeout, _cell.Time, cancellationToken).ConfigureAwait(false);

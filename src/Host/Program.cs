@@ -45,14 +45,22 @@ try
     await app.RunAsync().ConfigureAwait(false);
     return 0;
 }
-catch (OptionsValidationException e)
+catch (Exception e) when (e is OptionsValidationException || e is AggregateException { InnerExceptions: var all } && all.All(x => x is OptionsValidationException))
 {
+    // Start-up validation throws one section's problems, or several sections' together.
     await Console.Error.WriteLineAsync("librarycluster: bad settings:").ConfigureAwait(false);
-    foreach (var failure in e.Failures)
+    var failures = e is AggregateException many ? many.InnerExceptions.Cast<OptionsValidationException>().SelectMany(x => x.Failures) : ((OptionsValidationException)e).Failures;
+    foreach (var failure in failures)
     {
         await Console.Error.WriteLineAsync($"  {failure}").ConfigureAwait(false);
     }
 
+    return 2;
+}
+catch (InvalidOperationException e) when (e.InnerException is FormatException or ArgumentException or OverflowException)
+{
+    // The configuration binder: "Failed to convert configuration value 'abc' at 'Node:ScrubInterval' to type …".
+    await Console.Error.WriteLineAsync($"librarycluster: bad setting: {e.Message}").ConfigureAwait(false);
     return 2;
 }
 catch (LibraryCluster.Actors.Cluster.Store.ClusterStoreException e)

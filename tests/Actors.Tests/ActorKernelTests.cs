@@ -86,10 +86,26 @@ public sealed class ActorKernelTests : IAsyncDisposable
         _clock.Advance(TimeSpan.FromSeconds(1));
         await Eventually.UntilAsync(() => _failures.Count == 2 && _clock.PendingTimers > 0);
         _clock.Advance(TimeSpan.FromSeconds(1.5));
+        Assert.Equal(1, _clock.PendingTimers);
         Assert.Empty(_log);
         _clock.Advance(TimeSpan.FromSeconds(0.5));
 
         Assert.Equal([3], await SeenAsync(actor));
+    }
+
+    [Fact]
+    public async Task A_Failed_Instance_Is_Stopped_Before_Its_Replacement_Starts()
+    {
+        var stops = 0;
+        var actor = Spawn(new ActorOptions { Supervision = new SupervisionOptions { MinBackoff = TimeSpan.FromSeconds(1) } }, () => Interlocked.Increment(ref stops));
+        await actor.TellAsync(new Boom(1));
+        await actor.TellAsync(new Add(3));
+        await Eventually.UntilAsync(() => _failures.Count == 1 && _clock.PendingTimers > 0);
+
+        Assert.Equal(1, Volatile.Read(ref stops));
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal([3], await SeenAsync(actor));
+        Assert.Equal(1, Volatile.Read(ref stops));
     }
 
     [Fact]
@@ -108,6 +124,7 @@ public sealed class ActorKernelTests : IAsyncDisposable
         Assert.True(_failures.Last().Escalated);
         Assert.Contains(_deadLetters, d => d.Message.Equals(new Add(3)));
         Assert.False(actor.Tell(new Add(4)));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => SeenAsync(actor));
         Assert.Empty(_log);
     }
 
@@ -118,7 +135,7 @@ public sealed class ActorKernelTests : IAsyncDisposable
         using var entered = new ManualResetEventSlim();
         using var release = new ManualResetEventSlim();
         await actor.TellAsync(new Block(entered, release));
-        entered.Wait(Eventually.Patience);
+        Assert.True(entered.Wait(Eventually.Patience));
 
         Assert.True(actor.Tell(new Add(1)));
         Assert.True(actor.Tell(new Add(2)));

@@ -36,8 +36,8 @@ public sealed class ReplicaActorTests : IAsyncDisposable
         return (torrent, save);
     }
 
-    private ActorRef<ReplicaMessage> Spawn(TorrentMetainfo torrent, string save, ReplicaStatus? saved = null, string name = "replica") =>
-        _system.Spawn(name, () => new ReplicaActor(new ReplicaSetup("r_1000", torrent, "a", save, _store, Scrub, _published.Enqueue, saved)));
+    private ActorRef<ReplicaMessage> Spawn(TorrentMetainfo torrent, string save, ReplicaStatus? saved = null, string name = "replica", ScrubOptions? scrub = null) =>
+        _system.Spawn(name, () => new ReplicaActor(new ReplicaSetup("r_1000", torrent, "a", save, _store, scrub ?? Scrub, _published.Enqueue, saved)));
 
     private static Task<ReplicaStatus> UntilAsync(ActorRef<ReplicaMessage> replica, ReplicaState state) => UntilAsync(replica, s => s.State == state);
 
@@ -73,6 +73,28 @@ public sealed class ReplicaActorTests : IAsyncDisposable
 
         Assert.Equal("Verifying->Absent", Transitions().Last());
         Assert.All(torrent.Files, f => Assert.False(status.CanServe(f.Index)));
+    }
+
+    [Fact]
+    public async Task A_scrub_waits_for_the_nodes_turn_and_a_check_that_cancels_it_is_not_mistaken_for_it()
+    {
+        // Big enough that the check takes a while: the cancelled scrub's answer then arrives while the check runs.
+        var (torrent, _, save) = await TestData.MultiFileTorrentAsync(_temp, "1000", 256 * 1024, ("a.pdf", 24_000_000), ("b.epub", 8_000_000));
+        var turns = new SemaphoreSlim(0, 1);
+        var replica = Spawn(torrent, save, scrub: Scrub with { Turns = turns });
+        await UntilAsync(replica, ReplicaState.Healthy);
+
+        // Another scrub of the node has the turn: this one waits, with nothing read yet.
+        replica.Tell(new ScrubReplica());
+        var waiting = await UntilAsync(replica, ReplicaState.Scrubbing);
+        Assert.Equal(0, waiting.Progress);
+
+        // A check asked for meanwhile cancels the waiting scrub; the scrub's late "cancelled" is not the check's result.
+        replica.Tell(new VerifyReplica("asked by a test"));
+        await UntilAsync(replica, s => s.State == ReplicaState.Healthy && s.Reason.StartsWith("verification passed", StringComparison.Ordinal));
+
+        Assert.DoesNotContain("->Damaged", string.Join(",", Transitions()), StringComparison.Ordinal);
+        Assert.Equal(0, turns.CurrentCount);
     }
 
     [Fact]

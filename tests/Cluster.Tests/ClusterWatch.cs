@@ -86,7 +86,10 @@ public sealed class ClusterWatch : IAsyncDisposable
                 Observe(await _tables.ReadAsync(_stop.Token));
                 Reads++;
             }
-            catch (Exception e) when (e is Npgsql.NpgsqlException or System.Net.Sockets.SocketException or TimeoutException or IOException)
+            // The database being away (the restart step) is expected; a query the server rejects (SQLSTATE class 42:
+            // a table or column that is not there) is a broken watch and must not pass for an outage.
+            catch (Exception e) when (e is Npgsql.NpgsqlException or System.Net.Sockets.SocketException or TimeoutException or IOException
+                && e is not Npgsql.PostgresException { SqlState: ['4', '2', ..] })
             {
                 FailedReads++;
             }

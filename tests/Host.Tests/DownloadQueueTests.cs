@@ -1,4 +1,5 @@
 using LibraryCluster.Host.Serving;
+using LibraryCluster.Testing;
 
 namespace LibraryCluster.Host.Tests;
 
@@ -14,12 +15,12 @@ public sealed class DownloadQueueTests
         Assert.False(second.IsCompleted);
 
         first!.Dispose();
-        var secondTurn = await second;
+        var secondTurn = await second.WaitAsync(Eventually.Patience);
 
         Assert.NotNull(secondTurn);
         Assert.False(third.IsCompleted);
         secondTurn.Dispose();
-        Assert.NotNull(await third);
+        Assert.NotNull(await third.WaitAsync(Eventually.Patience));
     }
 
     [Fact]
@@ -28,12 +29,13 @@ public sealed class DownloadQueueTests
         using var queue = new DownloadQueue(atOnce: 1);
         var first = await queue.WaitAsync(CancellationToken.None);
         var second = queue.WaitAsync(CancellationToken.None).AsTask();
-        var third = queue.WaitAsync(CancellationToken.None).AsTask();
 
         first!.Dispose();
         first.Dispose();
-        await second;
+        await second.WaitAsync(Eventually.Patience);
 
+        // Had the second Dispose freed a place too, this would be granted at once.
+        var third = queue.WaitAsync(CancellationToken.None).AsTask();
         Assert.False(third.IsCompleted);
     }
 

@@ -62,6 +62,29 @@ public sealed class NodeOptionsTests
         Assert.Contains("Node:Volumes:0:Path is empty", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [Trait("Category", "Integration")]
+    [InlineData("--Node:ScrubMegabytesPerSecond=-1", "Node:ScrubMegabytesPerSecond -1 must be 0 (unlimited) or more")]
+    [InlineData("--Node:ScrubInterval=abc", "'abc' at 'Node:ScrubInterval'")]
+    public async Task The_node_process_names_a_bad_setting_and_exits_with_code_2(string setting, string expected)
+    {
+        using var temp = new TempDirectory();
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var argument in new[] { typeof(NodeApplication).Assembly.Location, "--urls", "http://127.0.0.1:0", "--data-dir", temp.Path, setting })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = await process.StandardError.ReadToEndAsync().WaitAsync(Eventually.Patience);
+        await process.WaitForExitAsync().WaitAsync(Eventually.Patience);
+
+        Assert.Equal(2, process.ExitCode);
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", error + await output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Collections_and_torrents_limit_what_a_node_accepts()
     {

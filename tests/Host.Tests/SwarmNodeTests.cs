@@ -16,20 +16,7 @@ public sealed class SwarmNodeTests
     {
         using var temp = new TempDirectory();
         var webUiPort = LoopbackPorts.Free();
-        await using var app = NodeApplication.Create(
-        [
-            "--urls", "http://127.0.0.1:0",
-            "--data-dir", temp.Path,
-            "--Swarm:DaemonPath=qbittorrent-nox",
-            $"--Swarm:WebUiPort={webUiPort}",
-            $"--Swarm:ListenPort={LoopbackPorts.Free()}",
-            "--Swarm:ListenInterface=lo",
-            "--Swarm:ListenAddress=127.0.0.1",
-            "--Swarm:Dht=false",
-            "--Swarm:PeerExchange=false",
-            "--Logging:LogLevel:Default=Warning",
-        ]);
-        await app.StartAsync();
+        await using var app = await StartNodeAsync(temp, webUiPort);
         using var client = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
         var daemon = app.Services.GetRequiredService<SwarmRuntime>().Daemon!;
 
@@ -56,26 +43,12 @@ public sealed class SwarmNodeTests
     {
         using var temp = new TempDirectory();
         var webUiPort = LoopbackPorts.Free();
-        await using var app = NodeApplication.Create(
-        [
-            "--urls", "http://127.0.0.1:0",
-            "--data-dir", temp.Path,
-            "--demo",
-            "--Swarm:DaemonPath=qbittorrent-nox",
-            $"--Swarm:WebUiPort={webUiPort}",
-            $"--Swarm:ListenPort={LoopbackPorts.Free()}",
-            "--Swarm:ListenInterface=lo",
-            "--Swarm:ListenAddress=127.0.0.1",
-            "--Swarm:Dht=false",
-            "--Swarm:PeerExchange=false",
-            "--Swarm:PollInterval=00:00:00.300",
-            "--Logging:LogLevel:Default=Warning",
-        ]);
-        await app.StartAsync();
+        await using var app = await StartNodeAsync(temp, webUiPort, "--demo", "--Swarm:PollInterval=00:00:00.300");
         using var client = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
         var node = app.Services.GetRequiredService<LibraryCluster.Actors.Node.MirrorNode>();
-        await Eventually.UntilAsync(() => node.View.Torrents.Any() && node.View.Replicas.All(r => r.IsHeld));
-        var held = node.View.Torrents.Count();
+        // Every torrent of the demo collection registered (the node takes them from its watch folder one by one) and adopted.
+        var held = Directory.GetFiles(temp.Join("demo-sample", "torrents"), "*.torrent").Length;
+        await Eventually.UntilAsync(() => node.View.Torrents.Count() == held && node.View.Replicas.All(r => r.IsHeld));
 
         // The daemon comes up beside the node (it may take a while on a busy machine), then the node adds what it holds.
         await Eventually.UntilAsync(() => client.GetStringAsync("/readyz"), r => r.Contains("swarm: seeding through", StringComparison.Ordinal), TimeSpan.FromMilliseconds(100));
@@ -86,5 +59,26 @@ public sealed class SwarmNodeTests
         Assert.Equal(node.View.Torrents.Select(t => t.Metainfo.InfoHash.ToString()).Order(), inDaemon.Select(t => t.Hash.ToString()).Order());
         Assert.All(inDaemon, t => Assert.Equal(0, t.BytesLeft));
         await app.StopAsync();
+    }
+
+    /// <summary>A node on a loopback port running its own qbittorrent-nox, WebUI and peers on 127.0.0.1, no DHT or PeX.</summary>
+    private static async Task<WebApplication> StartNodeAsync(TempDirectory temp, int webUiPort, params string[] more)
+    {
+        var app = NodeApplication.Create(
+        [
+            "--urls", "http://127.0.0.1:0",
+            "--data-dir", temp.Path,
+            "--Swarm:DaemonPath=qbittorrent-nox",
+            $"--Swarm:WebUiPort={webUiPort}",
+            $"--Swarm:ListenPort={LoopbackPorts.Free()}",
+            "--Swarm:ListenInterface=lo",
+            "--Swarm:ListenAddress=127.0.0.1",
+            "--Swarm:Dht=false",
+            "--Swarm:PeerExchange=false",
+            "--Logging:LogLevel:Default=Warning",
+            .. more,
+        ]);
+        await app.StartAsync();
+        return app;
     }
 }

@@ -122,10 +122,6 @@ public sealed class ClusterAgent(ClusterSettings settings, ClusterStore store, M
                     _failedVolumes.Add(t.Id);
                     Context.Self.Tell(new ReconcileDue());
                 }
-                else if (t.To == VolumeState.In)
-                {
-                    _failedVolumes.Remove(t.Id);
-                }
 
                 break;
             case DatabaseFailed failure:
@@ -157,8 +153,15 @@ public sealed class ClusterAgent(ClusterSettings settings, ClusterStore store, M
 
     private Planned Read(IReadOnlyDictionary<string, ReplicaStatus> local, IReadOnlySet<string> failed, DateTimeOffset readAt, bool judgePeers)
     {
-        // Torrents added to this node (watch folder, admin API) become the cluster's: placement spreads them from here.
-        var known = store.ListTorrents().Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
+        // The map and the placement before the torrents: every torrent the placement names is then in the list (a
+        // torrent is registered before any placement of it is stored), so no node drops one it has not seen yet.
+        var map = store.ReadMap();
+        var placement = store.ReadPlacement();
+        var torrents = store.ListTorrents();
+
+        // Torrents added to this node (watch folder, admin API) become the cluster's: placement spreads them from
+        // the next reconcile on.
+        var known = torrents.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var held in node.View.Torrents.Where(t => !known.Contains(t.Name)))
         {
             var file = Path.Join(node.Settings.TorrentsDirectory, held.Name + ".torrent");
@@ -170,14 +173,10 @@ public sealed class ClusterAgent(ClusterSettings settings, ClusterStore store, M
             }
         }
 
-        // The map and the placement before the torrents: every torrent the placement names is then in the list (a
-        // torrent is registered before any placement of it is stored), so no node drops one it has not seen yet.
-        var map = store.ReadMap();
-        var placement = store.ReadPlacement();
-        var torrents = store.ListTorrents();
         var snapshot = new ClusterSnapshot(map, torrents, store.ReplicationFactors(), store.ListReplicas(), readAt) { Placement = placement };
         var plan = ClusterPlanner.Plan(snapshot, settings, local, failed, judgePeers);
-        var metainfo = plan.Holds.ToDictionary(h => h.Torrent, h => store.GetMetainfo(h.Torrent) ?? [], StringComparer.Ordinal);
+        // Only a torrent new to this node needs its .torrent from the database; the guardian has the others.
+        var metainfo = plan.Holds.ToDictionary(h => h.Torrent, h => node.View.Torrent(h.Torrent) is null ? store.GetMetainfo(h.Torrent) ?? [] : [], StringComparer.Ordinal);
         return new Planned(snapshot, plan, metainfo);
     }
 
@@ -216,9 +215,14 @@ public sealed class ClusterAgent(ClusterSettings settings, ClusterStore store, M
 
         foreach (var (torrent, volume) in plan.Holds)
         {
+            // A torrent the node already has needs no bytes (the guardian only moves a lost copy to its new volume).
             if (planned.Metainfo.GetValueOrDefault(torrent) is { Length: > 0 } bytes)
             {
                 node.Hold(torrent, bytes, volume);
+            }
+            else if (node.View.Torrent(torrent) is not null)
+            {
+                node.Hold(torrent, [], volume);
             }
         }
 

@@ -40,7 +40,6 @@ public static class ClusterPlanner
         }
 
         var factors = snapshot.Torrents.ToDictionary(t => t.Name, t => snapshot.ReplicationFactor(t, settings.DefaultReplicationFactor), StringComparer.Ordinal);
-        var replicas = snapshot.Replicas.ToLookup(r => r.Torrent, StringComparer.Ordinal);
 
         var holds = new List<(string, string)>();
         var fetches = new List<(string, IReadOnlyList<PeerSource>, bool)>();
@@ -48,7 +47,7 @@ public static class ClusterPlanner
         foreach (var torrent in snapshot.Torrents)
         {
             var targets = placement.Targets.GetValueOrDefault(torrent.Name) ?? [];
-            var healthy = replicas[torrent.Name].Where(snapshot.CountsAsHealthy).ToList();
+            var healthy = snapshot.ReplicasOf(torrent.Name).Where(snapshot.CountsAsHealthy).ToList();
             var mine = targets.FirstOrDefault(v => v.StartsWith(self + "/", StringComparison.Ordinal));
             var have = local.GetValueOrDefault(torrent.Name);
             if (mine is not null)

@@ -25,9 +25,25 @@ public sealed record ClusterSnapshot(
 
     /// <summary>Up peers other than <paramref name="self"/> with a Healthy copy of <paramref name="torrent"/>, by node id.</summary>
     public IReadOnlyList<PeerSource> HealthyPeers(string torrent, string self) =>
-        Replicas.Where(r => r.Torrent == torrent && r.Node != self && CountsAsHealthy(r))
+        ReplicasOf(torrent).Where(r => r.Node != self && CountsAsHealthy(r))
             .Select(r => Map.Node(r.Node)!)
             .Select(n => new PeerSource(n.Id, new Uri(n.Endpoint)))
             .OrderBy(p => p.Node, StringComparer.Ordinal)
             .ToList();
+
+    /// <summary>Every replica of every node, as read.</summary>
+    public IReadOnlyList<ClusterReplica> Replicas
+    {
+        get;
+        init
+        {
+            field = value;
+            _byTorrent = null;
+        }
+    } = Replicas;
+
+    private ILookup<string, ClusterReplica>? _byTorrent;
+
+    /// <summary>The replicas of one torrent (looked up, not scanned: the planner and every forwarded download ask).</summary>
+    public IEnumerable<ClusterReplica> ReplicasOf(string torrent) => (_byTorrent ??= Replicas.ToLookup(r => r.Torrent, StringComparer.Ordinal))[torrent];
 }

@@ -32,7 +32,6 @@ public sealed class MirrorNode : IAsyncDisposable
     private readonly Dictionary<string, ActorRef<VolumeMessage>> _volumes = new(StringComparer.Ordinal);
     private ActorRef<NodeMessage>? _guardian;
     private ActorRef<ClusterMessage>? _agent;
-    private ActorRef<SeedingMessage>? _seeding;
 
     private readonly PeerFetcher? _fetcher;
 
@@ -84,7 +83,7 @@ public sealed class MirrorNode : IAsyncDisposable
     public void StartSeeding(SeedingSettings settings, ITorrentEngine engine)
     {
         _ = Guardian;
-        _seeding = _system.Spawn("seeding", () => new SeedingAgent(settings, engine, this));
+        _system.Spawn("seeding", () => new SeedingAgent(settings, engine, this));
     }
 
     /// <summary>Where seeding stands; <see cref="SeedingStatus.NotConfigured"/> until <see cref="StartSeeding"/>.</summary>
@@ -125,21 +124,19 @@ public sealed class MirrorNode : IAsyncDisposable
     public void Retire(string torrent, string reason) => Guardian.Tell(new RetireTorrent(torrent, reason));
 
     /// <summary>Copies a replica's missing pieces from peers.</summary>
-    public bool Fetch(string torrent, IReadOnlyList<PeerSource> sources, bool healing) => Tell(torrent, new FetchReplica(sources, healing));
+    public bool Fetch(string torrent, IReadOnlyList<PeerSource> sources, bool healing) => TellReplica(torrent, new FetchReplica(sources, healing));
 
     /// <summary>Serving found the data not as verified: the replica checks it again and withholds it meanwhile.</summary>
-    public void ReportReadError(string torrent, string detail) => Tell(torrent, new ReplicaReadError(detail));
+    public void ReportReadError(string torrent, string detail) => TellReplica(torrent, new ReplicaReadError(detail));
 
     /// <summary>Asks a replica to verify its data now (operators; tests).</summary>
-    public bool Verify(string torrent, string reason) => Tell(torrent, new VerifyReplica(reason));
+    public bool Verify(string torrent, string reason) => TellReplica(torrent, new VerifyReplica(reason));
 
     /// <summary>Asks a replica to scrub now rather than when its schedule says.</summary>
-    public bool Scrub(string torrent) => Tell(torrent, new ScrubReplica());
+    public bool Scrub(string torrent) => TellReplica(torrent, new ScrubReplica());
 
     /// <summary>Sends a replica a message; false when the node holds no such torrent.</summary>
-    internal bool TellReplica(string torrent, ReplicaMessage message) => Tell(torrent, message);
-
-    private bool Tell(string torrent, ReplicaMessage message) =>
+    internal bool TellReplica(string torrent, ReplicaMessage message) =>
         _system.Find<ReplicaMessage>(ReplicaActor.ActorName(torrent)) is { } replica && replica.Tell(message);
 
     /// <summary>Stops every actor, then closes the store, which the node owns (safe to call twice).</summary>

@@ -36,7 +36,7 @@ public abstract record NodeMessage;
 public sealed record AddTorrent(string Name, byte[] Bytes, Reply<AddTorrentResult> Reply) : NodeMessage;
 
 /// <summary>The cluster placed a torrent on one of this node's volumes: hold it there (its data comes from peers).</summary>
-public sealed record HoldReplica(string Name, byte[] Bytes, string Volume) : NodeMessage;
+public sealed record HoldReplica(string Name, byte[] Bytes, string Volume) : NodeMessage; // Bytes: its .torrent, empty when the node already has it
 
 /// <summary>The cluster no longer wants this node's copy and has enough elsewhere: delete it.</summary>
 public sealed record RetireTorrent(string Name, string Reason) : NodeMessage;
@@ -67,6 +67,12 @@ public sealed class NodeGuardian(ActorSystem system, NodeSettings settings, INod
         foreach (var file in Directory.EnumerateFiles(settings.TorrentsDirectory, "*.torrent").Order(StringComparer.Ordinal))
         {
             var name = Path.GetFileNameWithoutExtension(file);
+            if (system.Find<ReplicaMessage>(ReplicaActor.ActorName(name)) is not null)
+            {
+                // A restart of the guardian: the replica carried on meanwhile.
+                continue;
+            }
+
             try
             {
                 var metainfo = MetainfoParser.Load(file);
@@ -219,7 +225,10 @@ public sealed class NodeGuardian(ActorSystem system, NodeSettings settings, INod
         var self = Context.Self;
         var wasHeld = saved?.IsHeld;
         var setup = new ReplicaSetup(name, metainfo, volumeId, held.SaveDirectory, store, settings.Scrub, Published, saved, fetcher, () => self.Tell(new ReplicaGone(name)));
-        system.Spawn(ReplicaActor.ActorName(name), () => new ReplicaActor(setup));
+        // A restart starts from where the replica last stood (its status, its volume), not from how the node found it.
+        system.Spawn(ReplicaActor.ActorName(name), () => view.Torrent(name) is { } now
+            ? new ReplicaActor(setup with { Saved = view.Replica(name) ?? saved, Volume = now.Volume, SaveDirectory = now.SaveDirectory })
+            : new ReplicaActor(setup));
 
         void Published(ReplicaStatus status)
         {

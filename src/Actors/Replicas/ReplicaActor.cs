@@ -12,8 +12,14 @@ public sealed record ScrubOptions
     /// <summary>Time between the end of one full check and the start of the next.</summary>
     public TimeSpan Interval { get; init; } = TimeSpan.FromDays(30);
 
-    /// <summary>Read-rate cap for scrubs, so they never starve serving; null is unlimited.</summary>
+    /// <summary>Read-rate cap for a scrub, so that scrubs never starve serving; null is unlimited.</summary>
     public long? BytesPerSecond { get; init; } = 50L * 1024 * 1024;
+
+    /// <summary>
+    /// Scrubs that may run at once; every replica given these options shares them, so a node's scrubs take turns
+    /// (one at a time by default) and together stay under <see cref="BytesPerSecond"/>.
+    /// </summary>
+    public SemaphoreSlim Turns { get; init; } = new(1, 1);
 }
 
 /// <summary>What a replica actor needs to know: its torrent, where the data lives, where to journal.</summary>
@@ -63,17 +69,18 @@ public sealed record RetireReplica(string Reason) : ReplicaMessage;
 /// <summary>The volume under a Lost replica failed and the cluster placed the torrent on another of this node's volumes.</summary>
 public sealed record RelocateReplica(string Volume, string SaveDirectory) : ReplicaMessage;
 
-internal sealed record FetchFinished(FetchReport Report) : ReplicaMessage;
+internal sealed record FetchFinished(FetchReport Report, CancellationTokenSource Run) : ReplicaMessage;
 
-internal sealed record FetchFailed(Exception Error) : ReplicaMessage;
+internal sealed record FetchFailed(Exception Error, CancellationTokenSource Run) : ReplicaMessage;
 
 internal sealed record Deleted(Exception? Error) : ReplicaMessage;
 
-internal sealed record VerificationProgressed(double Share) : ReplicaMessage;
+// Results of a verification or fetch carry the run they belong to: a cancelled run's late answer is ignored.
+internal sealed record VerificationProgressed(double Share, CancellationTokenSource Run) : ReplicaMessage;
 
-internal sealed record VerificationFinished(VerificationReport Report, bool Scrub) : ReplicaMessage;
+internal sealed record VerificationFinished(VerificationReport Report, bool Scrub, CancellationTokenSource Run) : ReplicaMessage;
 
-internal sealed record VerificationFailed(Exception Error, bool Scrub) : ReplicaMessage;
+internal sealed record VerificationFailed(Exception Error, bool Scrub, CancellationTokenSource Run) : ReplicaMessage;
 
 /// <summary>
 /// One actor per torrent held on this node. It adopts data already on its volume by verifying it, scrubs
@@ -152,13 +159,13 @@ public sealed class ReplicaActor(ReplicaSetup initial) : Actor<ReplicaMessage>
                 _status = _status with { Progress = swarmProgress.Share };
                 _setup.Published(_status);
                 break;
-            case FetchFinished finished when _running is not null:
+            case FetchFinished finished when finished.Run == _running:
                 _running = null;
                 _status = _status with { BytesVerified = _setup.Metainfo.TotalLength, LastVerified = Context.Time.GetUtcNow(), BadFiles = new HashSet<int>(), Progress = null };
                 Transition(ReplicaState.Healthy, $"fetched {finished.Report.PiecesFetched} pieces ({finished.Report.BytesFetched:N0} bytes) from {string.Join(", ", finished.Report.Sources)}, each checked against its hash; {finished.Report.PiecesAlreadyValid} were already here", finished.Report.BytesFetched);
                 ScheduleScrub();
                 break;
-            case FetchFailed failed when _running is not null:
+            case FetchFailed failed when failed.Run == _running:
                 _running = null;
                 Start(scrub: false, $"fetch stopped: {failed.Error.Message}");
                 break;
@@ -191,15 +198,15 @@ public sealed class ReplicaActor(ReplicaSetup initial) : Actor<ReplicaMessage>
             case ScrubReplica when _status.State is ReplicaState.Healthy or ReplicaState.Damaged:
                 Start(scrub: true, "scheduled scrub");
                 break;
-            case VerificationProgressed progressed when _running is not null:
+            case VerificationProgressed progressed when progressed.Run == _running:
                 _status = _status with { Progress = progressed.Share };
                 _setup.Published(_status);
                 break;
-            case VerificationFinished finished when _running is not null:
+            case VerificationFinished finished when finished.Run == _running:
                 _running = null;
                 Finished(finished.Report, finished.Scrub);
                 break;
-            case VerificationFailed failed when _running is not null:
+            case VerificationFailed failed when failed.Run == _running:
                 _running = null;
                 Transition(ReplicaState.Damaged, $"{(failed.Scrub ? "scrub" : "verification")} failed: {failed.Error.Message}", 0);
                 ScheduleScrub();
@@ -210,29 +217,43 @@ public sealed class ReplicaActor(ReplicaSetup initial) : Actor<ReplicaMessage>
     private void Start(bool scrub, string reason)
     {
         Transition(scrub ? ReplicaState.Scrubbing : ReplicaState.Verifying, reason, 0);
-        _running = new CancellationTokenSource();
-        var options = scrub
-            ? new VerificationOptions { MaxParallelism = 1, MaxBytesPerSecond = _setup.Scrub.BytesPerSecond }
-            : new VerificationOptions();
+        var run = _running = new CancellationTokenSource();
         var self = Context.Self;
-        var progress = new CallbackProgress<VerificationProgress>(p => self.Tell(new VerificationProgressed(p.PiecesTotal == 0 ? 1 : (double)p.PiecesDone / p.PiecesTotal)));
+        var progress = new CallbackProgress<VerificationProgress>(p => self.Tell(new VerificationProgressed(p.PiecesTotal == 0 ? 1 : (double)p.PiecesDone / p.PiecesTotal, run)));
+        var (metainfo, directory) = (_setup.Metainfo, _setup.SaveDirectory);
         Context.PipeTo(
-            PieceVerifier.VerifyAsync(_setup.Metainfo, _setup.SaveDirectory, options, progress, _running.Token),
-            report => new VerificationFinished(report, scrub),
-            error => new VerificationFailed(error, scrub));
+            scrub
+                ? ScrubInTurnAsync(_setup.Scrub, () => PieceVerifier.VerifyAsync(metainfo, directory, new VerificationOptions { MaxParallelism = 1, MaxBytesPerSecond = _setup.Scrub.BytesPerSecond }, progress, run.Token), run.Token)
+                : PieceVerifier.VerifyAsync(metainfo, directory, new VerificationOptions(), progress, run.Token),
+            report => new VerificationFinished(report, scrub, run),
+            error => new VerificationFailed(error, scrub, run));
+    }
+
+    /// <summary>Scrubs on a node take turns, so that together they read no faster than the scrub rate cap.</summary>
+    private static async Task<VerificationReport> ScrubInTurnAsync(ScrubOptions options, Func<Task<VerificationReport>> scrub, CancellationToken cancellationToken)
+    {
+        await options.Turns.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await scrub().ConfigureAwait(false);
+        }
+        finally
+        {
+            options.Turns.Release();
+        }
     }
 
     private void StartFetch(PeerFetcher fetcher, FetchReplica fetch)
     {
         var from = _status.State;
         Transition(from == ReplicaState.Damaged ? ReplicaState.Repairing : ReplicaState.Fetching, $"{(fetch.Healing ? "healing" : "placing")}: copying from {string.Join(", ", fetch.Sources.Select(s => s.Node))}", 0);
-        _running = new CancellationTokenSource();
+        var run = _running = new CancellationTokenSource();
         var self = Context.Self;
-        var progress = new CallbackProgress<double>(share => self.Tell(new VerificationProgressed(share)));
+        var progress = new CallbackProgress<double>(share => self.Tell(new VerificationProgressed(share, run)));
         Context.PipeTo(
-            fetcher.FetchAsync(_setup.Torrent, _setup.Metainfo, _setup.SaveDirectory, fetch.Sources, fetch.Healing, progress, _running.Token),
-            report => new FetchFinished(report),
-            error => new FetchFailed(error));
+            fetcher.FetchAsync(_setup.Torrent, _setup.Metainfo, _setup.SaveDirectory, fetch.Sources, fetch.Healing, progress, run.Token),
+            report => new FetchFinished(report, run),
+            error => new FetchFailed(error, run));
     }
 
     private void Finished(VerificationReport report, bool scrub)

@@ -39,6 +39,9 @@ public sealed class SeedingAgent(SeedingSettings settings, ITorrentEngine engine
     private string? _lastProblem;
     private ActorRef<SeedingMessage>? _self;
 
+    // A torrent the daemon holds under one of these is ours to manage.
+    private readonly string[] _volumeRoots = [.. node.Settings.Volumes.Select(v => v.Path)];
+
     protected internal override void PreStart()
     {
         _self = Context.Self;
@@ -170,7 +173,7 @@ public sealed class SeedingAgent(SeedingSettings settings, ITorrentEngine engine
         }
 
         _swarmFetches.RemoveWhere(name => node.View.Replica(name)?.State is not (ReplicaState.Absent or ReplicaState.Damaged or ReplicaState.Fetching or ReplicaState.Repairing));
-        var plan = SeedingPlanner.Plan(node.View.Torrents, node.View.Replica, _engine, settings.VolumeRoots, settings.FetchFromSwarm ? settings.SwarmFetchAfter : null, now, _swarmFetches);
+        var plan = SeedingPlanner.Plan(node.View.Torrents, node.View.Replica, _engine, _volumeRoots, settings.FetchFromSwarm ? settings.SwarmFetchAfter : null, now, _swarmFetches);
         _swarmFetches.UnionWith(plan.Fetch.Select(f => f.Torrent));
         _swarmFetches.ExceptWith(plan.Verify);
         var problems = new List<string>();
@@ -189,7 +192,7 @@ public sealed class SeedingAgent(SeedingSettings settings, ITorrentEngine engine
         {
             try
             {
-                var metainfo = await File.ReadAllBytesAsync(Path.Join(settings.TorrentsDirectory, add.Torrent + ".torrent"), cancel).ConfigureAwait(false);
+                var metainfo = await ReadTorrentFileAsync(add.Torrent, cancel).ConfigureAwait(false);
                 await engine.AddAsync(new TorrentAddRequest { Metainfo = metainfo, SavePath = add.SavePath, SkipChecking = true }, cancel).ConfigureAwait(false);
             }
             catch (Exception e) when (e is IOException or MetainfoException or TorrentEngineException { Kind: EngineErrorKind.InvalidTorrent })
@@ -212,7 +215,7 @@ public sealed class SeedingAgent(SeedingSettings settings, ITorrentEngine engine
                     await engine.RemoveAsync(fetch.Hash, deleteFiles: false, cancellationToken).ConfigureAwait(false);
                 }
 
-                var metainfo = await File.ReadAllBytesAsync(Path.Join(settings.TorrentsDirectory, fetch.Torrent + ".torrent"), cancellationToken).ConfigureAwait(false);
+                var metainfo = await ReadTorrentFileAsync(fetch.Torrent, cancellationToken).ConfigureAwait(false);
                 await engine.AddAsync(new TorrentAddRequest { Metainfo = metainfo, SavePath = fetch.SavePath }, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is IOException or MetainfoException or TorrentEngineException { Kind: EngineErrorKind.InvalidTorrent })
@@ -227,7 +230,7 @@ public sealed class SeedingAgent(SeedingSettings settings, ITorrentEngine engine
         }
 
         // As of this poll: what was just added or resumed shows in the next.
-        var ours = _engine.Values.Where(t => settings.VolumeRoots.Any(root => SeedingPlanner.IsUnder(t.SavePath, root))).ToList();
+        var ours = _engine.Values.Where(t => _volumeRoots.Any(root => SeedingPlanner.IsUnder(t.SavePath, root))).ToList();
         var status = new SeedingStatus
         {
             Engine = engine.Description,
@@ -238,4 +241,8 @@ public sealed class SeedingAgent(SeedingSettings settings, ITorrentEngine engine
         };
         return new SeedingPassed(status, plan, problems);
     }
+
+    /// <summary>The .torrent the node registered, which the daemon is given.</summary>
+    private Task<byte[]> ReadTorrentFileAsync(string torrent, CancellationToken cancellationToken) =>
+        File.ReadAllBytesAsync(Path.Join(node.Settings.TorrentsDirectory, torrent + ".torrent"), cancellationToken);
 }

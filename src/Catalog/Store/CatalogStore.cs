@@ -117,7 +117,7 @@ public sealed partial class CatalogStore : ICatalogStore
     ICatalogWriter ICatalogStore.BeginWrite() => BeginWrite();
 
     /// <summary>Into an empty catalogue, defers the secondary indexes (<see cref="DeferIndexes"/>); otherwise does nothing.</summary>
-    public IDisposable BeginImport() => CountRecords() == 0 ? DeferIndexes() : NoImportWork.Instance;
+    public IDisposable BeginImport() => HasRecords() ? NoImportWork.Instance : DeferIndexes();
 
     private sealed class NoImportWork : IDisposable
     {
@@ -129,6 +129,9 @@ public sealed partial class CatalogStore : ICatalogStore
     }
 
     public long CountRecords() => Scalar<long>("SELECT count(*) FROM records");
+
+    /// <summary>Whether any record is there: one row read, where counting reads them all.</summary>
+    public bool HasRecords() => Scalar<long>("SELECT EXISTS (SELECT 1 FROM records)") != 0;
 
     /// <inheritdoc/>
     public CatalogCounts Counts() => new(

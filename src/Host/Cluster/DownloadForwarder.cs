@@ -9,6 +9,7 @@ namespace LibraryCluster.Host.Cluster;
 /// </summary>
 public sealed class DownloadForwarder(ClusterRuntime cluster)
 {
+    private static readonly TimeSpan HeadersTimeout = TimeSpan.FromSeconds(5);
     private static readonly string[] RequestHeaders = ["Range", "If-Range", "If-None-Match", "If-Modified-Since", "If-Match", "If-Unmodified-Since", "Accept"];
     private static readonly string[] ResponseHeaders = ["Content-Type", "Content-Length", "Content-Range", "Content-Disposition", "ETag", "Last-Modified", "Accept-Ranges"];
 
@@ -31,13 +32,18 @@ public sealed class DownloadForwarder(ClusterRuntime cluster)
             }
 
             HttpResponseMessage response;
-            try
+            using (var answer = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted))
             {
-                response = await cluster.Peers.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, context.RequestAborted).ConfigureAwait(false);
-            }
-            catch (HttpRequestException)
-            {
-                continue;
+                // A peer that takes the connection but does not answer must not hold this download (and its turn) for long.
+                answer.CancelAfter(HeadersTimeout);
+                try
+                {
+                    response = await cluster.Peers.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, answer.Token).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is HttpRequestException or OperationCanceledException && !context.RequestAborted.IsCancellationRequested)
+                {
+                    continue;
+                }
             }
 
             if ((int)response.StatusCode is 404 or >= 500)

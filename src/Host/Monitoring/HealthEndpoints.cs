@@ -29,7 +29,7 @@ public static class HealthEndpoints
         try
         {
             node.Store.Ping();
-            catalog.Read(s => s.CountRecords());
+            catalog.Read(s => s.HasRecords());
         }
         catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException or Catalog.CatalogException)
         {

@@ -7,7 +7,7 @@ namespace LibraryCluster.Host.Node;
 
 /// <summary>
 /// --demo: makes an empty data directory a small working mirror. A sample collection is generated (about
-/// 3,000 books and 2,000 articles over a dozen torrents), its dumps imported into the catalogue, each
+/// 3,000 books and 2,000 articles over five torrents), its dumps imported into the catalogue, each
 /// torrent's data moved onto a volume (spread over the volumes), and the .torrent files dropped in the
 /// watch folder, where the node picks them up, registers them and adopts the data by verifying it.
 /// </summary>

@@ -51,11 +51,25 @@ public sealed partial class NodeLifetime(
             // Peers need the real port, known only now that the server listens.
             if (cluster.Store is { } store && addresses.FirstOrDefault() is { } first)
             {
-                var listening = new UriBuilder(first.Replace("://+", "://localhost", StringComparison.Ordinal).Replace("://*", "://localhost", StringComparison.Ordinal)) { Path = "/" }.Uri;
-                node.JoinCluster(cluster.Settings(listening), store, cluster.View);
+                node.JoinCluster(cluster.Settings(Reachable(first)), store, cluster.View);
             }
         });
         LogStarted(logger, Path.GetFullPath(settings.DataDirectory), settings.EffectiveVolumes.Count, node.View.Torrents.Count());
+    }
+
+    /// <summary>
+    /// The address peers use when Cluster:Endpoint is not set: the listen address, with a wildcard one (+, *,
+    /// 0.0.0.0, [::]) replaced by this host's name (never localhost: a peer would reach itself).
+    /// </summary>
+    private static Uri Reachable(string listening)
+    {
+        var uri = new UriBuilder(listening.Replace("://+", "://wildcard", StringComparison.Ordinal).Replace("://*", "://wildcard", StringComparison.Ordinal)) { Path = "/" };
+        if (uri.Host is "wildcard" or "0.0.0.0" or "[::]" or "::")
+        {
+            uri.Host = System.Net.Dns.GetHostName();
+        }
+
+        return uri.Uri;
     }
 
     /// <summary>

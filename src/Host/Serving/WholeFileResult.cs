@@ -7,7 +7,8 @@ namespace LibraryCluster.Host.Serving;
 /// no sendfile, and <c>Results.File</c>'s asynchronous reads cost about seven times nginx's CPU per byte
 /// (docs/benchmarks.md, "Downloads"); this path costs a third less and keeps up with nginx on large files.
 /// Ranges, HEAD and conditional requests still go through <c>Results.File</c>, which implements them.
-/// A <paramref name="turn"/> in the <see cref="DownloadQueue"/> is given back once the first chunk is on its way.
+/// A <paramref name="turn"/> in the <see cref="DownloadQueue"/> is given back once the first chunk is on its way
+/// (the request gives it back at its end in any case).
 /// </summary>
 public sealed class WholeFileResult(string path, long length, string contentType, string downloadName, DateTimeOffset lastModified, EntityTagHeaderValue? etag, Action<string> reportReadError, IDisposable? turn = null) : IResult
 {
@@ -29,7 +30,6 @@ public sealed class WholeFileResult(string path, long length, string contentType
 
     public async Task ExecuteAsync(HttpContext httpContext)
     {
-        using var ownTurn = turn;
         var response = httpContext.Response;
         var cancel = httpContext.RequestAborted;
         using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);

@@ -12,6 +12,8 @@ public sealed class SwarmRuntime : IAsyncDisposable
 {
     public const string NotConfigured = "not seeding: no BitTorrent daemon is configured (set Swarm:DaemonPath, or Swarm:WebUiUrl; see docs/swarm.md)";
 
+    private static readonly TimeSpan HealthTimeout = TimeSpan.FromSeconds(2);
+
     private readonly QBittorrentEngine? _attached;
 
     public SwarmRuntime(SwarmOptions options, NodeOptions node, ILoggerFactory loggers)
@@ -62,7 +64,21 @@ public sealed class SwarmRuntime : IAsyncDisposable
             return NotConfigured;
         }
 
-        var health = await Engine.CheckHealthAsync(cancellationToken).ConfigureAwait(false);
+        // /readyz and the dashboard ask: a daemon that hangs must not hold them (or a probe) for long.
+        EngineHealth health;
+        using (var quick = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            quick.CancelAfter(HealthTimeout);
+            try
+            {
+                health = await Engine.CheckHealthAsync(quick.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                health = new EngineHealth { Answering = false, Problem = $"{Engine.Description} did not answer within {HealthTimeout.TotalSeconds:0} s" };
+            }
+        }
+
         if (health.Answering)
         {
             return $"seeding through {Engine.Description} ({health.Version}, WebAPI {health.ApiVersion})";

@@ -20,8 +20,6 @@ public sealed partial class SwarmService(SwarmRuntime swarm, MirrorNode node, IL
             node.StartSeeding(
                 new SeedingSettings
                 {
-                    TorrentsDirectory = node.Settings.TorrentsDirectory,
-                    VolumeRoots = [.. node.Settings.Volumes.Select(v => v.Path)],
                     PollInterval = options.PollInterval,
                     FetchFromSwarm = options.FetchMissing,
                     SwarmFetchAfter = options.FetchMissingAfter,
@@ -37,17 +35,10 @@ public sealed partial class SwarmService(SwarmRuntime swarm, MirrorNode node, IL
             LogRunning(logger, daemon.Options.ExecutablePath, daemon.Options.ProfileDirectory, daemon.Options.WebUiUrl);
             daemon.Start();
         }
-        else if (swarm.Engine is { } engine)
+        else if (swarm.Engine is not null)
         {
-            var health = await engine.CheckHealthAsync(cancellationToken).ConfigureAwait(false);
-            if (health.Answering)
-            {
-                LogAttached(logger, engine.Description, health.Version);
-            }
-            else
-            {
-                LogAttachedDown(logger, health.Problem);
-            }
+            // A quick look only (bounded): the seeding agent keeps trying a daemon that does not answer yet.
+            LogAttached(logger, await swarm.DescribeAsync(cancellationToken).ConfigureAwait(false));
         }
         else
         {
@@ -66,11 +57,8 @@ public sealed partial class SwarmService(SwarmRuntime swarm, MirrorNode node, IL
     [LoggerMessage(7101, LogLevel.Information, "swarm: running {DaemonPath} on profile {Profile}, WebAPI {WebUiUrl}")]
     private static partial void LogRunning(ILogger logger, string daemonPath, string profile, Uri webUiUrl);
 
-    [LoggerMessage(7102, LogLevel.Information, "swarm: seeding through {Engine} ({Version})")]
-    private static partial void LogAttached(ILogger logger, string engine, string version);
-
-    [LoggerMessage(7103, LogLevel.Warning, "swarm: not seeding until the daemon answers: {Problem}")]
-    private static partial void LogAttachedDown(ILogger logger, string problem);
+    [LoggerMessage(7102, LogLevel.Information, "swarm: using a daemon already running: {State}")]
+    private static partial void LogAttached(ILogger logger, string state);
 
     [LoggerMessage(7104, LogLevel.Warning, "swarm: {Message}")]
     private static partial void LogNotSeeding(ILogger logger, string message);

@@ -50,7 +50,6 @@ internal static class HttpScrapeReply
                 : "malformed reply: no 'files' dictionary and no 'failure reason'");
         }
 
-        var wanted = requested.ToHashSet();
         var counts = requested.Distinct().ToDictionary(h => h, _ => default(ScrapeCounts));
         foreach (var (key, value) in files.Entries)
         {
@@ -60,7 +59,7 @@ internal static class HttpScrapeReply
             }
 
             var hash = InfoHash.FromBytes(key);
-            if (wanted.Contains(hash))
+            if (counts.ContainsKey(hash))
             {
                 counts[hash] = ReadCounts(value, tracker);
             }

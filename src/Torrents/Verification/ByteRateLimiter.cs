@@ -15,11 +15,8 @@ public sealed class ByteRateLimiter
     public ByteRateLimiter(long bytesPerSecond)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(bytesPerSecond);
-        BytesPerSecond = bytesPerSecond;
         _ticksPerByte = (double)Stopwatch.Frequency / bytesPerSecond;
     }
-
-    public long BytesPerSecond { get; }
 
     /// <summary>Blocks until <paramref name="bytes"/> may be read without going over the rate.</summary>
     public void Wait(int bytes, CancellationToken cancellationToken)

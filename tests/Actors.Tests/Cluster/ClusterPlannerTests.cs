@@ -72,10 +72,18 @@ public sealed class ClusterPlannerTests
         var nodes = new[] { Node("n1"), Node("n2"), Node("n3"), Node("n4", NodeState.Down, silentSeconds: 1) };
         var snapshot = Snapshot(nodes, replicas, torrents);
 
-        var holds = new[] { "n2", "n3" }.SelectMany(n => ClusterPlanner.Plan(snapshot, Settings(n), new Dictionary<string, ReplicaStatus>(), NoFailures).Holds).ToList();
         var n2Absent = ClusterPlanner.Plan(snapshot, Settings("n2"), torrents.ToDictionary(t => t, t => Local(t, ReplicaState.Absent)), NoFailures);
 
-        Assert.NotEmpty(holds);
+        foreach (var node in new[] { "n2", "n3" })
+        {
+            var placedThere = snapshot.Placement.Where(p => p.Value.Any(v => v.StartsWith(node + "/", StringComparison.Ordinal))).Select(p => p.Key).Order().ToList();
+            Assert.NotEmpty(placedThere);
+            Assert.Equal(placedThere, ClusterPlanner.Plan(snapshot, Settings(node), new Dictionary<string, ReplicaStatus>(), NoFailures).Holds.Select(h => h.Torrent).Order());
+        }
+
+        Assert.Equal(
+            snapshot.Placement.Where(p => p.Value.Any(v => v.StartsWith("n2/", StringComparison.Ordinal))).Select(p => p.Key).Order(),
+            n2Absent.Fetches.Select(f => f.Torrent).Order());
         Assert.All(n2Absent.Fetches, f => Assert.Equal(["n1"], f.Sources.Select(s => s.Node)));
         Assert.All(n2Absent.Fetches, f => Assert.True(f.Healing, "one Healthy copy on an Up node is below the factor of 2: healing"));
     }
@@ -153,6 +161,7 @@ public sealed class ClusterPlannerTests
         Assert.Equal(2, plan.Placement!.Count);
         Assert.Empty(plan.Holds);
         Assert.Null(stored.Placement);
+        Assert.NotEmpty(stored.Holds);
         Assert.Equal(plan.Placement.Values.Count(t => t.Any(v => v.StartsWith("n1/", StringComparison.Ordinal))), stored.Holds.Count);
     }
 

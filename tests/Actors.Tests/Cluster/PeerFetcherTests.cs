@@ -5,8 +5,7 @@ using LibraryCluster.Torrents.Verification;
 
 namespace LibraryCluster.Actors.Tests.Cluster;
 
-/// <summary>Copying a replica from real HTTP peers on loopback: every piece checked before it is written, failover, resume.</summary>
-[Trait("Category", "Integration")]
+/// <summary>Copying a replica from real HTTP peers on loopback (in-process Kestrel): every piece checked before it is written, failover, resume.</summary>
 public sealed class PeerFetcherTests : IDisposable
 {
     private const string Token = "peer-fetcher-test-cluster-token";

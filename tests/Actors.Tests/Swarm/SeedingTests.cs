@@ -4,7 +4,6 @@ using LibraryCluster.Actors.Replicas;
 using LibraryCluster.Actors.Swarm;
 using LibraryCluster.Testing;
 using LibraryCluster.Torrents.Engines;
-using LibraryCluster.Torrents.Engines.QBittorrent;
 using LibraryCluster.Torrents.Metainfo;
 
 namespace LibraryCluster.Actors.Tests.Swarm;
@@ -48,10 +47,7 @@ public sealed class SeedingTests : IAsyncLifetime
         var torrentFile = await TorrentBuilder.FromDirectoryAsync(data, new TorrentBuildOptions { PieceLength = 64 * 1024, Announce = _tracker.AnnounceUrl });
         var hash = MetainfoParser.Parse(torrentFile).InfoHash;
 
-        await using var node = new MirrorNode(
-            new NodeSettings { Volumes = [new NodeVolume("a", volume, null)], TorrentsDirectory = _temp.Join("torrents"), CatalogPath = _temp.Join("catalog.db") },
-            new SqlNodeStore(ClusterDatabase.Sqlite(_temp.Join("node.db")), "local"));
-        node.Start();
+        await using var node = StartNode(volume);
         await node.AddTorrentAsync(Torrent, torrentFile);
         await Eventually.UntilAsync(() => node.View.Replica(Torrent)?.State == ReplicaState.Healthy);
 
@@ -59,9 +55,9 @@ public sealed class SeedingTests : IAsyncLifetime
         var fetched = _leecher.Folder("fetched");
         await _leecher.Engine.AddAsync(new TorrentAddRequest { Metainfo = torrentFile, SavePath = fetched });
         await Eventually.UntilAsync(() => _tracker.Announces(hash) >= 1);
-        node.StartSeeding(new SeedingSettings { TorrentsDirectory = _temp.Join("torrents"), VolumeRoots = [volume], PollInterval = TimeSpan.FromMilliseconds(300) }, _seeder.Engine);
+        node.StartSeeding(new SeedingSettings { PollInterval = TimeSpan.FromMilliseconds(300) }, _seeder.Engine);
 
-        await Eventually.UntilAsync(() => StateAsync(_leecher, hash), t => t?.IsComplete == true);
+        await Eventually.UntilAsync(() => _leecher.Engine.GetTorrentAsync(hash), t => t?.IsComplete == true);
         Assert.Equal(await File.ReadAllBytesAsync(Path.Join(data, "a.pdf")), await File.ReadAllBytesAsync(Path.Join(fetched, Torrent, "a.pdf")));
         Assert.Equal(await File.ReadAllBytesAsync(Path.Join(data, "sub", "b.epub")), await File.ReadAllBytesAsync(Path.Join(fetched, Torrent, "sub", "b.epub")));
         await Eventually.UntilAsync(() => node.Seeding is { Reachable: true, Seeding: 1 });
@@ -75,7 +71,7 @@ public sealed class SeedingTests : IAsyncLifetime
 
         node.Verify(Torrent, "test damaged it");
         await Eventually.UntilAsync(() => node.View.Replica(Torrent)?.State == ReplicaState.Damaged);
-        await Eventually.UntilAsync(() => StateAsync(_seeder, hash), t => t?.Activity == TorrentActivity.Paused);
+        await Eventually.UntilAsync(() => _seeder.Engine.GetTorrentAsync(hash), t => t?.Activity == TorrentActivity.Paused);
         Assert.True(File.Exists(Path.Join(data, "a.pdf")));
         await Eventually.UntilAsync(() => node.Seeding is { Seeding: 0, Paused: 1 });
     }
@@ -95,19 +91,14 @@ public sealed class SeedingTests : IAsyncLifetime
         await Eventually.UntilAsync(() => _tracker.Announces(hash) >= 1);
 
         var volume = _temp.Join("volume");
-        await using var node = new MirrorNode(
-            new NodeSettings { Volumes = [new NodeVolume("a", volume, null)], TorrentsDirectory = _temp.Join("torrents"), CatalogPath = _temp.Join("catalog.db") },
-            new SqlNodeStore(ClusterDatabase.Sqlite(_temp.Join("node.db")), "local"));
-        node.Start();
+        await using var node = StartNode(volume);
         await node.AddTorrentAsync(Torrent, torrentFile);
         await Eventually.UntilAsync(() => node.View.Replica(Torrent) is { State: ReplicaState.Absent, Reason: var reason } && reason.StartsWith("no data on the volume", StringComparison.Ordinal));
 
-        var states = new List<ReplicaState>();
-        node.View.Changed += _ => states.Add(node.View.Replica(Torrent)!.State);
+        var states = new System.Collections.Concurrent.ConcurrentQueue<ReplicaState>();
+        node.View.Changed += _ => states.Enqueue(node.View.Replica(Torrent)!.State);
         node.StartSeeding(new SeedingSettings
         {
-            TorrentsDirectory = _temp.Join("torrents"),
-            VolumeRoots = [volume],
             PollInterval = TimeSpan.FromMilliseconds(300),
             FetchFromSwarm = true,
             SwarmFetchAfter = TimeSpan.Zero,
@@ -121,13 +112,16 @@ public sealed class SeedingTests : IAsyncLifetime
         Assert.Equal(await File.ReadAllBytesAsync(Path.Join(data, "b.djvu")), await File.ReadAllBytesAsync(Path.Join(copy, "b.djvu")));
 
         // Once verified it is seeded like everything else the node holds.
-        await Eventually.UntilAsync(() => StateAsync(_seeder, hash), t => t?.Activity == TorrentActivity.Seeding);
+        await Eventually.UntilAsync(() => _seeder.Engine.GetTorrentAsync(hash), t => t?.Activity == TorrentActivity.Seeding);
     }
 
-    /// <summary>The torrent as the daemon has it now, read by a client of the test's own (the node's polls are its own).</summary>
-    private static async Task<EngineTorrent?> StateAsync(QBittorrentServer server, InfoHash hash)
+    /// <summary>A single node with one volume, its store and catalogue in this test's folder.</summary>
+    private MirrorNode StartNode(string volume)
     {
-        using var engine = new QBittorrentEngine(new QBittorrentConnection { WebUiUrl = server.Daemon.Options.WebUiUrl });
-        return (await engine.PollAsync()).Changed.FirstOrDefault(t => t.Hash == hash);
+        var node = new MirrorNode(
+            new NodeSettings { Volumes = [new NodeVolume("a", volume, null)], TorrentsDirectory = _temp.Join("torrents"), CatalogPath = _temp.Join("catalog.db") },
+            new SqlNodeStore(ClusterDatabase.Sqlite(_temp.Join("node.db")), "local"));
+        node.Start();
+        return node;
     }
 }

@@ -11,7 +11,10 @@ namespace LibraryCluster.Torrents.Tests.Trackers;
 /// <summary>The scraper against misbehaving trackers on loopback: what a real tracker cannot be made to do.</summary>
 public class TrackerScraperTests
 {
+    // Short waits for the tests about silence and resends; trackers that do answer get ample time, so that a slow
+    // reply on a busy machine never turns into a resend the assertions do not expect.
     private static readonly ScrapeOptions Quick = new() { UdpTimeout = TimeSpan.FromMilliseconds(50), UdpRetransmissions = 1, HttpTimeout = TimeSpan.FromMilliseconds(200) };
+    private static readonly ScrapeOptions Answered = Quick with { UdpTimeout = TimeSpan.FromSeconds(5), HttpTimeout = TimeSpan.FromSeconds(10) };
 
     private static InfoHash Hash(int i) => InfoHash.FromBytes(Enumerable.Range(0, 20).Select(b => (byte)(b == 0 ? i : i >> 8)).ToArray());
 
@@ -50,7 +53,7 @@ public class TrackerScraperTests
     public async Task Udp_scrapes_go_in_batches_of_74_on_one_connection_id()
     {
         using var tracker = new ScriptedUdpTracker(Proper);
-        using var scraper = new TrackerScraper(Quick);
+        using var scraper = new TrackerScraper(Answered);
         var hashes = Hashes(150);
 
         var report = await scraper.ScrapeAsync(tracker.AnnounceUrl, hashes);
@@ -98,7 +101,7 @@ public class TrackerScraperTests
     public async Task An_error_packet_is_reported_with_the_trackers_message()
     {
         using var tracker = new ScriptedUdpTracker(request => [[.. Words(3, Transaction(request)), .. Encoding.UTF8.GetBytes("Connection ID missmatch.")]]);
-        using var scraper = new TrackerScraper(Quick);
+        using var scraper = new TrackerScraper(Answered);
 
         var report = await scraper.ScrapeAsync(tracker.AnnounceUrl, Hashes(1));
 
@@ -110,7 +113,7 @@ public class TrackerScraperTests
     public async Task A_packet_too_short_for_a_header_is_malformed()
     {
         using var tracker = new ScriptedUdpTracker(_ => [[0, 0, 0]]);
-        using var scraper = new TrackerScraper(Quick);
+        using var scraper = new TrackerScraper(Answered);
 
         var report = await scraper.ScrapeAsync(tracker.AnnounceUrl, Hashes(1));
 
@@ -125,7 +128,7 @@ public class TrackerScraperTests
         using var tracker = new ScriptedUdpTracker(request => Action(request) == 2 && Interlocked.Increment(ref scrapes) == 2
             ? [[.. Words(3, Transaction(request)), .. Encoding.UTF8.GetBytes("too busy")]]
             : Proper(request));
-        using var scraper = new TrackerScraper(Quick);
+        using var scraper = new TrackerScraper(Answered);
         var hashes = Hashes(100);
 
         var report = await scraper.ScrapeAsync(tracker.AnnounceUrl, hashes);
@@ -157,7 +160,7 @@ public class TrackerScraperTests
     {
         var entry = "d8:completei2e10:downloadedi7e10:incompletei1ee";
         using var tracker = new ScriptedHttpTracker(_ => ScriptedHttpTracker.Response("200 OK", Encoding.Latin1.GetBytes($"d5:filesd20:{Encoding.Latin1.GetString(Hash(1).Bytes)}{entry}ee")));
-        using var scraper = new TrackerScraper(Quick);
+        using var scraper = new TrackerScraper(Answered);
         var hashes = Hashes(150);
 
         var report = await scraper.ScrapeAsync(tracker.AnnounceUrl, hashes);
@@ -178,7 +181,7 @@ public class TrackerScraperTests
     public async Task An_http_tracker_error_says_what_went_wrong(string status, string body, TrackerProblem problem, string expected)
     {
         using var tracker = new ScriptedHttpTracker(_ => ScriptedHttpTracker.Response(status, Encoding.Latin1.GetBytes(body)));
-        using var scraper = new TrackerScraper(Quick);
+        using var scraper = new TrackerScraper(Answered);
 
         var report = await scraper.ScrapeAsync(tracker.AnnounceUrl, Hashes(2));
 

@@ -23,6 +23,8 @@ public enum SqlEngine
 public sealed class ClusterDatabase
 {
     private readonly string _connectionString;
+    private readonly Lock _migrating = new();
+    private bool _migrated;
 
     private ClusterDatabase(SqlEngine engine, string connectionString, string description)
     {
@@ -109,10 +111,23 @@ public sealed class ClusterDatabase
     }
 
     /// <summary>
-    /// Creates or upgrades the schema. Safe when several nodes start at once: PostgreSQL serializes the
-    /// migration on an advisory lock held for its transaction, SQLite on its write lock.
+    /// Creates or upgrades the schema, once per <see cref="ClusterDatabase"/> however many stores share it. Safe
+    /// when several nodes start at once: PostgreSQL serializes the migration on an advisory lock held for its
+    /// transaction, SQLite on its write lock.
     /// </summary>
-    public void Migrate() => InTransaction((connection, transaction) =>
+    public void Migrate()
+    {
+        lock (_migrating)
+        {
+            if (!_migrated)
+            {
+                MigrateNow();
+                _migrated = true;
+            }
+        }
+    }
+
+    private void MigrateNow() => InTransaction((connection, transaction) =>
     {
         if (Engine == SqlEngine.Postgres)
         {

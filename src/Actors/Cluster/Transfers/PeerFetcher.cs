@@ -41,6 +41,7 @@ public sealed class PeerFetcher(HttpClient http, string clusterToken, TransferGa
         var used = new List<string>();
         var failures = new List<string>();
         long fetched = 0;
+        var reported = Stopwatch.GetTimestamp();
         var next = 0;
         var source = 0;
         while (next < missing.Count)
@@ -103,7 +104,12 @@ public sealed class PeerFetcher(HttpClient http, string clusterToken, TransferGa
                         files.WritePiece(piece, data);
                         fetched += data.Length;
                         next++;
-                        progress?.Report((double)fetched / bytesToFetch);
+                        if (progress is not null && (next == missing.Count || Stopwatch.GetElapsedTime(reported) >= ProgressInterval))
+                        {
+                            // At most ten reports a second: each one is a message to the replica.
+                            reported = Stopwatch.GetTimestamp();
+                            progress.Report((double)fetched / bytesToFetch);
+                        }
                     }
                     finally
                     {
@@ -158,6 +164,8 @@ public sealed class PeerFetcher(HttpClient http, string clusterToken, TransferGa
             }
         }
     }
+
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(100);
 
     /// <summary>How many pieces a transfer receives ahead of checking them: about 32 MiB, at least two, at most sixteen.</summary>
     private static int PiecesInFlight(int pieceLength) => Math.Clamp((32 << 20) / pieceLength, 2, 16);

@@ -124,13 +124,18 @@ public sealed partial class QBittorrentDaemon : IAsyncDisposable
             _process = null;
         }
 
-        if (process is not null)
+        try
         {
-            await StopProcessAsync(process, cancellationToken).ConfigureAwait(false);
-            process.Dispose();
+            if (process is not null)
+            {
+                await StopProcessAsync(process, cancellationToken).ConfigureAwait(false);
+            }
         }
-
-        State = DaemonState.Stopped;
+        finally
+        {
+            process?.Dispose();
+            State = DaemonState.Stopped;
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -200,8 +205,9 @@ public sealed partial class QBittorrentDaemon : IAsyncDisposable
             }
 
             await process.WaitForExitAsync(stopping).ConfigureAwait(false);
-            LastProblem = $"qbittorrent-nox (pid {process.Id}) exited with code {process.ExitCode}{OutputTail()}";
-            LogDied(_logger, process.Id, process.ExitCode, OutputTail());
+            var tail = OutputTail();
+            LastProblem = $"qbittorrent-nox (pid {process.Id}) exited with code {process.ExitCode}{tail}";
+            LogDied(_logger, process.Id, process.ExitCode, tail);
         }
         finally
         {
@@ -232,6 +238,12 @@ public sealed partial class QBittorrentDaemon : IAsyncDisposable
             RedirectStandardError = true,
         };
         start.ArgumentList.Add($"--profile={Path.GetFullPath(_options.ProfileDirectory)}");
+        lock (_lock)
+        {
+            // Cleared before the start, so that the new process's first lines (the ones that explain an early exit) are kept.
+            _output.Clear();
+        }
+
         var process = new Process { StartInfo = start };
         process.OutputDataReceived += (_, e) => Remember(e.Data);
         process.ErrorDataReceived += (_, e) => Remember(e.Data);
@@ -251,7 +263,6 @@ public sealed partial class QBittorrentDaemon : IAsyncDisposable
         lock (_lock)
         {
             _process = process;
-            _output.Clear();
         }
 
         Interlocked.Increment(ref _starts);
@@ -326,35 +337,44 @@ public sealed partial class QBittorrentDaemon : IAsyncDisposable
         }
 
         var pid = process.Id;
-        var asked = false;
-        using (var ask = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        try
         {
-            ask.CancelAfter(_options.StopTimeout);
-            try
+            var asked = false;
+            using (var limit = new CancellationTokenSource(_options.StopTimeout, _time))
+            using (var ask = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, limit.Token))
             {
-                asked = await Engine.ShutdownAsync(ask.Token).ConfigureAwait(false);
+                try
+                {
+                    asked = await Engine.ShutdownAsync(ask.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // It did not even answer; SIGTERM next.
+                }
             }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+
+            if (asked && await ExitsWithinAsync(process, cancellationToken).ConfigureAwait(false))
             {
-                // It did not even answer; SIGTERM next.
+                LogStopped(_logger, pid, "app/shutdown");
+                return;
+            }
+
+            if (ProcessSignals.Terminate(pid) && await ExitsWithinAsync(process, cancellationToken).ConfigureAwait(false))
+            {
+                LogStopped(_logger, pid, "SIGTERM");
+                return;
             }
         }
-
-        if (asked && await ExitsWithinAsync(process, cancellationToken).ConfigureAwait(false))
+        finally
         {
-            LogStopped(_logger, pid, "app/shutdown");
-            return;
+            // Whether the polite ways failed or the caller ran out of time (the host's shutdown timeout): never left running.
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit();
+                LogKilled(_logger, pid, _options.StopTimeout.TotalSeconds);
+            }
         }
-
-        if (ProcessSignals.Terminate(pid) && await ExitsWithinAsync(process, cancellationToken).ConfigureAwait(false))
-        {
-            LogStopped(_logger, pid, "SIGTERM");
-            return;
-        }
-
-        process.Kill(entireProcessTree: true);
-        await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-        LogKilled(_logger, pid, _options.StopTimeout.TotalSeconds);
     }
 
     private async Task<bool> ExitsWithinAsync(Process process, CancellationToken cancellationToken)

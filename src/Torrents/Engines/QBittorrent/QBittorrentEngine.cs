@@ -221,10 +221,6 @@ public sealed partial class QBittorrentEngine : ITorrentEngine, IDisposable
         }
     }
 
-    /// <summary>Sets daemon preferences (app/setPreferences) from a JSON object, e.g. {"max_active_checking_torrents":50}.</summary>
-    public Task SetPreferencesAsync(string json, CancellationToken cancellationToken = default) =>
-        PostFormAsync("app/setPreferences", [new("json", json)], "set its preferences", cancellationToken);
-
     /// <summary>The daemon's preferences (app/preferences) as JSON, for checks and diagnostics.</summary>
     public async Task<JsonDocument> GetPreferencesAsync(CancellationToken cancellationToken = default) =>
         JsonDocument.Parse(await GetTextAsync("app/preferences", cancellationToken).ConfigureAwait(false));

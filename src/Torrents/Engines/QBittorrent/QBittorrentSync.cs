@@ -15,8 +15,6 @@ internal sealed class QBittorrentSync
     /// <summary>The response id to send next; 0 asks for everything.</summary>
     public long Rid { get; private set; }
 
-    public int Count => _torrents.Count;
-
     public EngineChanges Apply(QbMaindata data)
     {
         var removed = new List<InfoHash>();
