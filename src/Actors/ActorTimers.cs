@@ -40,6 +40,8 @@ public sealed class ActorTimers<TMessage>
         }
     }
 
+    private static readonly TimeSpan LongestLeg = TimeSpan.FromDays(40);
+
     internal void CancelAll()
     {
         lock (_lock)
@@ -60,12 +62,15 @@ public sealed class ActorTimers<TMessage>
             Cancel(name);
             var generation = ++_generation;
             var single = period == Timeout.InfiniteTimeSpan;
-            var timer = _cell.Time.CreateTimer(_ => Fire(name, generation, message, single), null, due, period);
+
+            // System timers take at most about 49.7 days; a longer single wait (a 90-day scrub) goes in legs.
+            var rest = single && due > LongestLeg ? due - LongestLeg : TimeSpan.Zero;
+            var timer = _cell.Time.CreateTimer(_ => Fire(name, generation, message, single, rest), null, rest > TimeSpan.Zero ? LongestLeg : due, period);
             _timers[name] = (timer, generation);
         }
     }
 
-    private void Fire(string name, long generation, TMessage message, bool single)
+    private void Fire(string name, long generation, TMessage message, bool single, TimeSpan rest)
     {
         lock (_lock)
         {
@@ -79,6 +84,12 @@ public sealed class ActorTimers<TMessage>
                 _timers.Remove(name);
                 current.Timer.Dispose();
             }
+        }
+
+        if (rest > TimeSpan.Zero)
+        {
+            Start(name, message, rest, Timeout.InfiniteTimeSpan);
+            return;
         }
 
         if (!_cell.Self.Tell(message))

@@ -38,6 +38,36 @@ public sealed class ActorKernelTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_Single_Timer_Longer_Than_The_System_Timer_Allows_Fires_Once_At_Its_Time()
+    {
+        var actor = Spawn();
+        await actor.TellAsync(new StartTimer("scrub", 7, TimeSpan.FromDays(90), Periodic: false));
+        await Eventually.UntilAsync(() => _clock.PendingTimers > 0);
+
+        _clock.Advance(TimeSpan.FromDays(89));
+        Assert.Empty(await SeenAsync(actor));
+        _clock.Advance(TimeSpan.FromDays(1));
+
+        Assert.Equal([7], await SeenAsync(actor));
+        _clock.Advance(TimeSpan.FromDays(90));
+        Assert.Equal([7], await SeenAsync(actor));
+    }
+
+    [Fact]
+    public async Task A_Ninety_Day_Single_Timer_Starts_On_The_System_Clock()
+    {
+        await using var system = new ActorSystem();
+        var failures = new ConcurrentQueue<ActorFailure>();
+        system.Failed += failures.Enqueue;
+        var actor = system.Spawn("recorder", () => new RecorderActor(new ConcurrentQueue<int>()));
+
+        await actor.TellAsync(new StartTimer("scrub", 7, TimeSpan.FromDays(90), Periodic: false));
+
+        Assert.Empty(await actor.AskAsync<IReadOnlyList<int>>(r => new Get(r), Eventually.Patience));
+        Assert.Empty(failures);
+    }
+
+    [Fact]
     public async Task Ask_Times_Out_When_No_Answer_Comes()
     {
         var actor = Spawn();
