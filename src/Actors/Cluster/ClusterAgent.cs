@@ -151,6 +151,22 @@ public sealed class ClusterAgent(ClusterSettings settings, ClusterStore store, M
         }
     }
 
+    /// <summary>
+    /// A rejoin after Out marks this node's copies Verifying in the map, and the node asks its replicas to check
+    /// them; a replica still loading when the node joined missed that request and would sit trusted here while
+    /// the map says Verifying. Those are asked again until the map and the replica agree.
+    /// </summary>
+    private void CheckCopiesMarkedByRejoin(ClusterSnapshot snapshot)
+    {
+        foreach (var copy in snapshot.Replicas.Where(r => r.Node == settings.NodeId && r.State == ReplicaState.Verifying))
+        {
+            if (node.View.Replica(copy.Torrent)?.State is ReplicaState.Healthy or ReplicaState.Scrubbing or ReplicaState.Damaged)
+            {
+                node.Verify(copy.Torrent, "node rejoined after being Out");
+            }
+        }
+    }
+
     private Planned Read(IReadOnlyDictionary<string, ReplicaStatus> local, IReadOnlySet<string> failed, DateTimeOffset readAt, bool judgePeers)
     {
         // The map and the placement before the torrents: every torrent the placement names is then in the list (a
@@ -183,6 +199,7 @@ public sealed class ClusterAgent(ClusterSettings settings, ClusterStore store, M
     private void Act(Planned planned)
     {
         var plan = planned.Plan;
+        CheckCopiesMarkedByRejoin(planned.Snapshot);
         if (plan.MapChanges.Count > 0 && Context.Time.GetUtcNow() < _judgePeersFrom && plan.MapChanges.Any(c => c is MapChange.SetNode))
         {
             // Planned before the database came back (or before this node rejoined): peers' leases were not renewable
