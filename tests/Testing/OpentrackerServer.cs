@@ -165,14 +165,19 @@ public sealed class OpentrackerServer : IAsyncDisposable
         }
     }
 
-    /// <summary>opentracker loads its whitelist on a thread of its own after it starts listening.</summary>
+    /// <summary>
+    /// opentracker loads its whitelist on a thread of its own after it starts listening. A "stopped" announce is
+    /// answered without the whitelist check, so the probe is a "started" one, then withdrawn so no peer is left.
+    /// </summary>
     private async Task WaitUntilWhitelistedAsync(InfoHash hash)
     {
         using var timeout = new CancellationTokenSource(Eventually.Patience);
-        while ((await TryAnnounceAsync(hash, 1, 0, "stopped")).Contains("failure reason", StringComparison.Ordinal))
+        while ((await TryAnnounceAsync(hash, 1, 0, "started")).Contains("failure reason", StringComparison.Ordinal))
         {
             await Task.Delay(10, timeout.Token);
         }
+
+        await AnnounceAsync(hash, 1, 0, "stopped");
     }
 
     /// <summary>A port free for both TCP and UDP on 127.0.0.1.</summary>
