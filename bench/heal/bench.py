@@ -74,6 +74,8 @@ def main():
         if expected == 0:
             raise SystemExit("the sample has no torrents: see the output of scripts/cluster.sh above")
         wait(lambda: int(psql(env, "SELECT count(DISTINCT torrent) FROM replicas WHERE node='node1' AND state='Healthy'") or 0) == expected, 600, "node1 to hold everything")
+        # The cluster's torrent list can trail node 1's replicas: wait until it has them all too.
+        wait(lambda: int(psql(env, "SELECT count(*) FROM torrents") or 0) == expected, 120, "the cluster to list every torrent")
         torrents = int(psql(env, "SELECT count(*) FROM torrents"))
         total = int(psql(env, "SELECT sum(size) FROM torrents"))
         volume = os.path.join(env["DIR"], "node1", "volumes", "a")

@@ -68,6 +68,9 @@ public static class NodeApplication
         services.AddHostedService(provider => provider.GetRequiredService<NodeLifetime>());
         services.AddHostedService<TorrentWatcher>();
         services.AddHostedService<SwarmService>();
+        services.AddSingleton(provider => new ScrapeStore(NodeDatabase(provider.GetRequiredService<IOptions<NodeOptions>>().Value, provider.GetRequiredService<ClusterRuntime>())));
+        services.AddSingleton<ScrapeService>();
+        services.AddHostedService(provider => provider.GetRequiredService<ScrapeService>());
         services.AddSingleton(provider => new CatalogReader(provider.GetRequiredService<IOptions<NodeOptions>>().Value.CatalogPath));
         services.AddSingleton<ICatalogSearch>(provider => new SqliteCatalogSearch(provider.GetRequiredService<IOptions<NodeOptions>>().Value.CatalogPath));
         services.AddSingleton(provider => new DownloadQueue(provider.GetRequiredService<IOptions<NodeOptions>>().Value.EffectiveDownloadsAtOnce));
@@ -112,11 +115,13 @@ public static class NodeApplication
         };
         Directory.CreateDirectory(options.DataDirectory);
         // A single node keeps its replicas in node.db under one fixed id; a cluster node in the shared database under its own.
-        var store = cluster.Store is { } shared
-            ? new SqlNodeStore(shared.Database, cluster.Options.NodeId)
-            : new SqlNodeStore(ClusterDatabase.Sqlite(options.NodeStorePath), "local");
+        var store = new SqlNodeStore(NodeDatabase(options, cluster), cluster.Store is null ? "local" : cluster.Options.NodeId);
         return new MirrorNode(settings, store, loggers, fetcher: cluster.Fetcher);
     }
+
+    /// <summary>Where the node keeps its state: the cluster's database, or node.db for a single node.</summary>
+    private static ClusterDatabase NodeDatabase(NodeOptions options, ClusterRuntime cluster) =>
+        cluster.Store?.Database ?? ClusterDatabase.Sqlite(options.NodeStorePath);
 
     /// <summary>"--demo" alone means "--demo true", as the configuration reader wants a value after every switch.</summary>
     private static string[] FlagsWithValues(string[] args)

@@ -67,6 +67,12 @@ public sealed class SwarmOptions
     /// </summary>
     public bool FetchOnDemand { get; set; }
 
+    /// <summary>
+    /// How often the node asks the trackers of every torrent it holds for seeder counts (stored in its database,
+    /// shown on the dashboard, read by the holdings policy); zero turns scraping off. Needs no daemon.
+    /// </summary>
+    public TimeSpan ScrapeInterval { get; set; } = TimeSpan.FromHours(6);
+
     /// <summary>How often the node asks the daemon what changed (replica changes start a pass at once).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
