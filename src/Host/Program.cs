@@ -28,6 +28,11 @@ const string Usage = """
                             from the swarm, and verifies them before serving.
                             With neither, the node serves without seeding and says so (log, /readyz, dashboard).
                             See docs/swarm.md.
+      --Search:Backend=elasticsearch --Search:Elasticsearch:Url=https://es:9200
+                            search through Elasticsearch instead of the catalogue's SQLite index, with
+                            [--Search:Elasticsearch:ApiKey=K | --Search:Elasticsearch:Username=U --Search:Elasticsearch:Password=P]
+                            [--Search:Elasticsearch:CaFile=http_ca.crt]; the node builds the index if there is none and
+                            keeps it in step with imports and with what it holds. See docs/search.md.
 
     Settings also come from appsettings.json beside the binary and from the environment (Node__DataDirectory).
     Bad settings stop the node with every problem named (exit code 2). See docs/node.md.
