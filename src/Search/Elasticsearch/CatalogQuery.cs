@@ -57,7 +57,7 @@ public static class CatalogQuery
         return ElasticsearchClient.WriteJson(writer =>
         {
             writer.WriteStartObject();
-            writer.WriteString("timeout", string.Create(CultureInfo.InvariantCulture, $"{Math.Max(1, (long)page.Timeout.TotalMilliseconds)}ms"));
+            writer.WriteString("timeout", string.Create(CultureInfo.InvariantCulture, $"{Math.Max(1, (long)Math.Ceiling(page.Timeout.TotalMilliseconds))}ms"));
             if (page.Aggregations)
             {
                 writer.WriteNumber("track_total_hits", page.TrackTotalHitsUpTo);

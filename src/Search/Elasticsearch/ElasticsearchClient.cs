@@ -242,6 +242,6 @@ public sealed partial class ElasticsearchClient : IDisposable
         }
     }
 
-    /// <summary>A path segment (index or alias name) escaped for the URL.</summary>
-    internal static string Segment(string name) => Uri.EscapeDataString(name);
+    /// <summary>A path segment (index or alias name, or a pattern with '*' and ',') escaped for the URL.</summary>
+    internal static string Segment(string name) => Uri.EscapeDataString(name).Replace("%2A", "*", StringComparison.Ordinal).Replace("%2C", ",", StringComparison.Ordinal);
 }
