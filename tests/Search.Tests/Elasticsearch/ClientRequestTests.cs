@@ -1,4 +1,5 @@
 using LibraryCluster.Search.Elasticsearch;
+using LibraryCluster.Testing;
 using LibraryCluster.Search.Elasticsearch.Json;
 
 namespace LibraryCluster.Search.Tests.Elasticsearch;

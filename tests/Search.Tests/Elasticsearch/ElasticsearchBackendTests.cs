@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using LibraryCluster.Search.Elasticsearch;
+using LibraryCluster.Testing;
 
 namespace LibraryCluster.Search.Tests.Elasticsearch;
 

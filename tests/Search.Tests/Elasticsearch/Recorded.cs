@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using LibraryCluster.Testing;
 
 namespace LibraryCluster.Search.Tests.Elasticsearch;
 
@@ -12,6 +13,9 @@ namespace LibraryCluster.Search.Tests.Elasticsearch;
 public static class Recorded
 {
     private static string Folder([CallerFilePath] string file = "") => Path.GetDirectoryName(file)!;
+
+    /// <summary>Queues a recorded response file from Responses/ on a fake server.</summary>
+    public static FakeElasticsearch EnqueueFile(this FakeElasticsearch server, string name, int status = 200) => server.Enqueue(status, Response(name));
 
     public static string Response(string name) => File.ReadAllText(Path.Join(Folder(), "Responses", name));
 

@@ -1,9 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
-using LibraryCluster.Testing;
-
-namespace LibraryCluster.Search.Tests.Elasticsearch;
+namespace LibraryCluster.Testing;
 
 /// <summary>A request the fake server received: method, path with query, headers that matter, body.</summary>
 public sealed record RecordedRequest(string Method, string PathAndQuery, string? ContentType, string? Authorization, byte[] Body)
@@ -17,7 +15,7 @@ public sealed record CannedResponse(int Status, string Body);
 /// <summary>
 /// An HTTP server on 127.0.0.1 that stands in for Elasticsearch in tests: it records every request and answers
 /// each from <see cref="Respond"/> (by default, from a queue of canned answers, or 404 when it is empty). Not
-/// Elasticsearch: what it answers is what a test put there, in Elasticsearch 8's format (see Responses/).
+/// Elasticsearch: what it answers is what a test put there, in Elasticsearch 8's format (tests/Search.Tests/Elasticsearch/Responses/ holds recorded ones).
 /// </summary>
 public sealed class FakeElasticsearch : IAsyncDisposable
 {
@@ -48,9 +46,6 @@ public sealed class FakeElasticsearch : IAsyncDisposable
         _queue.Enqueue(new CannedResponse(status, body));
         return this;
     }
-
-    /// <summary>Queues a recorded response file from Responses/.</summary>
-    public FakeElasticsearch EnqueueFile(string name, int status = 200) => Enqueue(status, Recorded.Response(name));
 
     public async ValueTask DisposeAsync()
     {
