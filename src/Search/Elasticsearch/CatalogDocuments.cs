@@ -41,7 +41,7 @@ public static class CatalogDocuments
     /// <summary>A language as the facet shows it: each word capitalised, the rest lower case ("english" and "ENGLISH" are "English").</summary>
     public static string CanonicalLanguage(string language)
     {
-        if (language.Length == 0)
+        if (IsCanonical(language))
         {
             return language;
         }
@@ -56,6 +56,22 @@ public static class CatalogDocuments
                 start = !char.IsLetter(c);
             }
         });
+    }
+
+    private static bool IsCanonical(string language)
+    {
+        var start = true;
+        foreach (var c in language)
+        {
+            if (c != (start ? char.ToUpperInvariant(c) : char.ToLowerInvariant(c)))
+            {
+                return false;
+            }
+
+            start = !char.IsLetter(c);
+        }
+
+        return true;
     }
 
     /// <summary>An extension as the facet shows it: lower case.</summary>
@@ -188,7 +204,7 @@ public static class CatalogDocuments
         writer.WriteStartObject("stored"u8);
         writer.WriteString("source"u8, record.Source);
         Text(writer, "edition"u8, record.Edition);
-        if (record.Year.Length > 0 && (year is not { } y || record.Year != y.ToString("D4", System.Globalization.CultureInfo.InvariantCulture)))
+        if (record.Year.Length > 0 && !IsPlainYear(record.Year, year))
         {
             writer.WriteString("year"u8, record.Year);
         }
@@ -215,6 +231,13 @@ public static class CatalogDocuments
         Optional(writer, "path"u8, record.PathInTorrent);
         Optional(writer, "zip_entry"u8, record.ZipEntry);
         writer.WriteEndObject();
+    }
+
+    /// <summary>Whether the written year is exactly the four digits of <paramref name="year"/> (then the number alone round-trips it).</summary>
+    private static bool IsPlainYear(string written, int? year)
+    {
+        Span<char> digits = stackalloc char[4];
+        return year is { } y && written.Length == 4 && y.TryFormat(digits, out var length, "D4", System.Globalization.CultureInfo.InvariantCulture) && length == 4 && written.AsSpan().SequenceEqual(digits);
     }
 
     /// <summary>Text fields are left out when empty: smaller documents, same search.</summary>
