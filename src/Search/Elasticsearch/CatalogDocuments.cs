@@ -92,9 +92,9 @@ public static class CatalogDocuments
         if (record.Isbns.Count > 0)
         {
             writer.WriteStartArray("isbn13"u8);
-            foreach (var isbn in record.Isbns)
+            for (var i = 0; i < record.Isbns.Count; i++)
             {
-                writer.WriteStringValue(isbn);
+                writer.WriteStringValue(record.Isbns[i]);
             }
 
             writer.WriteEndArray();
@@ -135,9 +135,9 @@ public static class CatalogDocuments
         if (heldBy is { Count: > 0 })
         {
             writer.WriteStartArray("held_by"u8);
-            foreach (var node in heldBy)
+            for (var i = 0; i < heldBy.Count; i++)
             {
-                writer.WriteStringValue(node);
+                writer.WriteStringValue(heldBy[i]);
             }
 
             writer.WriteEndArray();
@@ -161,9 +161,10 @@ public static class CatalogDocuments
             Pair(writer, buffer, "md5", md5);
         }
 
-        foreach (var isbn in record.Isbns)
+        // Indexed loops: enumerating an IReadOnlyList allocates an enumerator per record.
+        for (var i = 0; i < record.Isbns.Count; i++)
         {
-            Pair(writer, buffer, "isbn13", isbn);
+            Pair(writer, buffer, "isbn13", record.Isbns[i]);
         }
 
         if (record.Doi is { } doi)

@@ -23,9 +23,12 @@ public sealed partial class ElasticsearchClient
     public async Task<BulkResponse?> BulkAsync(ReadOnlyMemory<byte> ndjson, Refresh refresh = Refresh.False, bool requireAlias = false, CancellationToken cancellationToken = default)
     {
         var path = $"_bulk?refresh={RefreshValue(refresh)}{(requireAlias ? "&require_alias=true" : string.Empty)}&filter_path={BulkFilterPath}";
-        var answer = await SendAsync(HttpMethod.Post, path, Body.Lines(ndjson), Options.RequestTimeout, cancellationToken).ConfigureAwait(false);
-        var summary = Read(answer, ElasticsearchJsonContext.Default.BulkSummary, "POST /_bulk");
-        return summary.Errors ? Read(answer, ElasticsearchJsonContext.Default.BulkResponse, "POST /_bulk") : null;
+        // Read in place: when nothing failed (the usual case) the answer costs no allocation at all.
+        return await SendAsync(HttpMethod.Post, path, Body.Lines(ndjson), Options.RequestTimeout, static (status, content) =>
+        {
+            var summary = Read(status, content, ElasticsearchJsonContext.Default.BulkSummary, "POST /_bulk");
+            return summary.Errors ? Read(status, content, ElasticsearchJsonContext.Default.BulkResponse, "POST /_bulk") : null;
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

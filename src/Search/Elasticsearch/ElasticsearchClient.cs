@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Security;
@@ -125,11 +126,27 @@ public sealed partial class ElasticsearchClient : IDisposable
     /// <paramref name="deadline"/>, when given, stops retrying once another wait would pass it. Statuses in
     /// <paramref name="accepted"/> (besides 2xx) are returned rather than thrown.
     /// </summary>
-    internal async Task<Answer> SendAsync(
+    internal Task<Answer> SendAsync(
         HttpMethod method,
         string path,
         Body? body,
         TimeSpan timeout,
+        CancellationToken cancellationToken,
+        DateTimeOffset? deadline = null,
+        bool retryTimeouts = true,
+        params int[] accepted) =>
+        SendAsync(method, path, body, timeout, static (status, content) => new Answer(status, content.ToArray()), cancellationToken, deadline, retryTimeouts, accepted);
+
+    /// <summary>Reads an answer's body where it lies (a pooled buffer, returned afterwards).</summary>
+    internal delegate T BodyReader<out T>(int status, ReadOnlySpan<byte> content);
+
+    /// <summary>As <see cref="SendAsync(HttpMethod, string, Body?, TimeSpan, CancellationToken, DateTimeOffset?, bool, int[])"/>, reading the answer in a pooled buffer: no allocation per answer.</summary>
+    internal async Task<T> SendAsync<T>(
+        HttpMethod method,
+        string path,
+        Body? body,
+        TimeSpan timeout,
+        BodyReader<T> read,
         CancellationToken cancellationToken,
         DateTimeOffset? deadline = null,
         bool retryTimeouts = true,
@@ -153,14 +170,23 @@ public sealed partial class ElasticsearchClient : IDisposable
                     }
 
                     using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attemptTimeout.Token).ConfigureAwait(false);
-                    var content = await response.Content.ReadAsByteArrayAsync(attemptTimeout.Token).ConfigureAwait(false);
-                    status = (int)response.StatusCode;
-                    if (response.IsSuccessStatusCode || accepted.Contains(status))
+                    var (buffer, length) = await ReadPooledAsync(response.Content, attemptTimeout.Token).ConfigureAwait(false);
+                    (string? Type, string Message) error;
+                    try
                     {
-                        return new Answer(status, content);
+                        status = (int)response.StatusCode;
+                        if (response.IsSuccessStatusCode || accepted.Contains(status))
+                        {
+                            return read(status, buffer.AsSpan(0, length));
+                        }
+
+                        error = Describe(buffer.AsSpan(0, length).ToArray());
+                    }
+                    finally
+                    {
+                        ArrayPool<byte>.Shared.Return(buffer);
                     }
 
-                    var error = Describe(content);
                     if (!IsTransient(status))
                     {
                         throw new ElasticsearchException($"Elasticsearch answered {method} /{path} with {status}: {error.Message}", status, error.Type);
@@ -191,6 +217,43 @@ public sealed partial class ElasticsearchClient : IDisposable
 
             Retrying?.Invoke(new RetryNotice(method.Method, path, attempt, status, reason, delay));
             await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The whole body in a buffer rented from the pool (the caller returns it).</summary>
+    private static async Task<(byte[] Buffer, int Length)> ReadPooledAsync(HttpContent content, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(content.Headers.ContentLength ?? 16 * 1024, 1024, 64 * 1024 * 1024) + 1);
+        var length = 0;
+        try
+        {
+            var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+            {
+                while (true)
+                {
+                    if (length == buffer.Length)
+                    {
+                        var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                        buffer.AsSpan(0, length).CopyTo(bigger);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = bigger;
+                    }
+
+                    var read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
+                    if (read == 0)
+                    {
+                        return (buffer, length);
+                    }
+
+                    length += read;
+                }
+            }
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
         }
     }
 
@@ -230,15 +293,17 @@ public sealed partial class ElasticsearchClient : IDisposable
         return (null, text.Length == 0 ? "(no body)" : text);
     }
 
-    internal static T Read<T>(Answer answer, JsonTypeInfo<T> type, string what)
+    internal static T Read<T>(Answer answer, JsonTypeInfo<T> type, string what) => Read(answer.Status, answer.Content, type, what);
+
+    internal static T Read<T>(int status, ReadOnlySpan<byte> content, JsonTypeInfo<T> type, string what)
     {
         try
         {
-            return JsonSerializer.Deserialize(answer.Content, type) ?? throw new JsonException("null");
+            return JsonSerializer.Deserialize(content, type) ?? throw new JsonException("null");
         }
         catch (JsonException e)
         {
-            throw new ElasticsearchException($"Elasticsearch's answer to {what} is not what Elasticsearch 8 sends: {e.Message}", answer.Status, null, e);
+            throw new ElasticsearchException($"Elasticsearch's answer to {what} is not what Elasticsearch 8 sends: {e.Message}", status, null, e);
         }
     }
 
