@@ -106,8 +106,14 @@ public sealed partial class ElasticsearchClient : IDisposable
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.Add(authority);
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        using var server = certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-        return chain.Build(server);
+        // The certificate belongs to the TLS stream: only a copy made here is disposed here.
+        if (certificate is X509Certificate2 server)
+        {
+            return chain.Build(server);
+        }
+
+        using var copy = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+        return chain.Build(copy);
     }
 
     /// <summary>A request's body: bytes and their content type (JSON or NDJSON).</summary>
