@@ -24,12 +24,26 @@ public static class NodeApplication
         ["--data-dir"] = "Node:DataDirectory",
         ["--admin-token"] = "Node:AdminToken",
         ["--demo"] = "Node:Demo",
+        ["--settings-dir"] = SettingsDirectoryKey,
     };
+
+    /// <summary>
+    /// A folder of settings as files, one per key (Cluster__Zone holding "zone-a"), read at start after the
+    /// environment and before the command line: how a setting learnt at run time reaches the node (on Kubernetes,
+    /// the zone an init container reads off the host's topology label). A missing folder is no error.
+    /// </summary>
+    public const string SettingsDirectoryKey = "Node:SettingsDirectory";
 
     public static WebApplication Create(string[] args)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = FlagsWithValues(args), ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddCommandLine(FlagsWithValues(args), Switches);
+        if (builder.Configuration[SettingsDirectoryKey] is { Length: > 0 } settingsDirectory)
+        {
+            builder.Configuration.AddKeyPerFile(Path.GetFullPath(settingsDirectory), optional: true);
+            builder.Configuration.AddCommandLine(FlagsWithValues(args), Switches);
+        }
+
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
@@ -58,10 +72,12 @@ public static class NodeApplication
         services.AddSingleton(provider => new DownloadQueue(provider.GetRequiredService<IOptions<NodeOptions>>().Value.EffectiveDownloadsAtOnce));
         services.AddSingleton<NodeMetrics>();
         services.AddSingleton<AdminAuth>();
+        services.AddSingleton<NodeDrain>();
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
 
         var app = builder.Build();
+        app.Use(app.Services.GetRequiredService<NodeDrain>().TrackAsync);
         app.Use(async (context, next) =>
         {
             context.Response.Headers.XContentTypeOptions = "nosniff";
@@ -75,6 +91,7 @@ public static class NodeApplication
         app.MapApiEndpoints();
         app.MapHealthEndpoints();
         app.MapClusterEndpoints();
+        app.MapDrainEndpoint();
         return app;
     }
 

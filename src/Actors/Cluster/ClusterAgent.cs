@@ -160,7 +160,7 @@ public sealed class ClusterAgent(ClusterSettings settings, ClusterStore store, M
     {
         foreach (var copy in snapshot.Replicas.Where(r => r.Node == settings.NodeId && r.State == ReplicaState.Verifying))
         {
-            if (node.View.Replica(copy.Torrent)?.State is ReplicaState.Healthy or ReplicaState.Scrubbing or ReplicaState.Damaged)
+            if (node.View.Replica(copy.Torrent)?.State is ReplicaState.Healthy or ReplicaState.Scrubbing or ReplicaState.Damaged or ReplicaState.Partial)
             {
                 node.Verify(copy.Torrent, "node rejoined after being Out");
             }
