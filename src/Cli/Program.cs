@@ -23,5 +23,6 @@ public static class Program
         CatalogCommands.Build(),
         SearchCommand.Build(),
         HoldingsCommands.Build(),
+        ElasticCommands.Build(),
     };
 }

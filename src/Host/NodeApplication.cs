@@ -7,11 +7,10 @@ using LibraryCluster.Host.Cluster;
 using LibraryCluster.Host.Configuration;
 using LibraryCluster.Host.Monitoring;
 using LibraryCluster.Host.Node;
+using LibraryCluster.Host.Search;
 using LibraryCluster.Host.Serving;
 using LibraryCluster.Host.Swarm;
 using LibraryCluster.Host.Web;
-using LibraryCluster.Search;
-using LibraryCluster.Search.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace LibraryCluster.Host;
@@ -72,7 +71,7 @@ public static class NodeApplication
         services.AddSingleton<ScrapeService>();
         services.AddHostedService(provider => provider.GetRequiredService<ScrapeService>());
         services.AddSingleton(provider => new CatalogReader(provider.GetRequiredService<IOptions<NodeOptions>>().Value.CatalogPath));
-        services.AddSingleton<ICatalogSearch>(provider => new SqliteCatalogSearch(provider.GetRequiredService<IOptions<NodeOptions>>().Value.CatalogPath));
+        services.AddCatalogSearch(builder.Configuration);
         services.AddSingleton(provider => new DownloadQueue(provider.GetRequiredService<IOptions<NodeOptions>>().Value.EffectiveDownloadsAtOnce));
         services.AddSingleton<NodeMetrics>();
         services.AddSingleton<AdminAuth>();

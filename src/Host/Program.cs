@@ -30,6 +30,11 @@ const string Usage = """
                             from the swarm, and verifies them before serving.
                             With neither, the node serves without seeding and says so (log, /readyz, dashboard).
                             See docs/swarm.md.
+      --Search:Backend=elasticsearch --Search:Elasticsearch:Url=https://es:9200
+                            search through Elasticsearch instead of the catalogue's SQLite index, with
+                            [--Search:Elasticsearch:ApiKey=K | --Search:Elasticsearch:Username=U --Search:Elasticsearch:Password=P]
+                            [--Search:Elasticsearch:CaFile=http_ca.crt]; the node builds the index if there is none and
+                            keeps it in step with imports and with what it holds. See docs/search.md.
 
     LibraryCluster.Host drain [URL] [--delay S] [--timeout S]
                             ask the node at URL (http://127.0.0.1:8080/, from this host only) to drain before a
