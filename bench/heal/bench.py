@@ -1,13 +1,8 @@
 """Healing throughput against curl from nginx (bench/heal/run.sh). Writes bench/results/heal.{md,json}."""
-import argparse, json, os, resource, shutil, signal, socket, subprocess, tempfile, time
+import argparse, json, os, resource, shutil, signal, subprocess, sys, tempfile, time
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+from benchlib import ROOT, children, cpu_seconds, free_port, wait_until  # noqa: E402
 
 
 def psql(env, sql):
@@ -16,36 +11,9 @@ def psql(env, sql):
                            "-d", "librarycluster", "-tAc", sql], capture_output=True, text=True, check=True).stdout.strip()
 
 
-def cpu_seconds(pids):
-    """User + system CPU seconds the processes have used so far (those still running)."""
-    total = 0
-    for pid in pids:
-        try:
-            with open(f"/proc/{pid}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])
-        except (FileNotFoundError, ProcessLookupError):
-            pass
-    return total / os.sysconf("SC_CLK_TCK")
-
-
-def nginx_pids(master):
-    children = subprocess.run(["ps", "-o", "pid=", "--ppid", str(master)], capture_output=True, text=True).stdout.split()
-    return [master] + [int(c) for c in children]
-
-
 def node_pid(env, i):
     with open(os.path.join(env["DIR"], f"node{i}", "pid")) as f:
         return int(f.read())
-
-
-def wait(predicate, limit, what):
-    start = time.monotonic()
-    while time.monotonic() - start < limit:
-        if predicate():
-            return time.monotonic() - start
-        time.sleep(0.2)
-    raise SystemExit(f"timed out after {limit} s waiting for {what}")
 
 
 def main():
@@ -73,9 +41,9 @@ def main():
         expected = len([f for f in os.listdir(os.path.join(env["DIR"], "sample", "torrents")) if f.endswith(".torrent")])
         if expected == 0:
             raise SystemExit("the sample has no torrents: see the output of scripts/cluster.sh above")
-        wait(lambda: int(psql(env, "SELECT count(DISTINCT torrent) FROM replicas WHERE node='node1' AND state='Healthy'") or 0) == expected, 600, "node1 to hold everything")
+        wait_until(lambda: int(psql(env, "SELECT count(DISTINCT torrent) FROM replicas WHERE node='node1' AND state='Healthy'") or 0) == expected, 600, "node1 to hold everything")
         # The cluster's torrent list can trail node 1's replicas: wait until it has them all too.
-        wait(lambda: int(psql(env, "SELECT count(*) FROM torrents") or 0) == expected, 120, "the cluster to list every torrent")
+        wait_until(lambda: int(psql(env, "SELECT count(*) FROM torrents") or 0) == expected, 120, "the cluster to list every torrent")
         torrents = int(psql(env, "SELECT count(*) FROM torrents"))
         total = int(psql(env, "SELECT sum(size) FROM torrents"))
         volume = os.path.join(env["DIR"], "node1", "volumes", "a")
@@ -97,15 +65,15 @@ http {{ access_log off; sendfile on; tcp_nopush on; server {{ listen 127.0.0.1:{
         with open(listing, "w") as f:
             for rel in files:
                 f.write(f"url = \"http://127.0.0.1:{port}/{rel}\"\noutput = \"{os.path.join(target, rel)}\"\n")
-        servers = nginx_pids(nginx.pid)
+        servers = [nginx.pid] + children(nginx.pid)
         nginx_cpu = cpu_seconds(servers)
-        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.monotonic()
         subprocess.run(["curl", "-sS", "--fail", "--create-dirs", "--parallel", "--parallel-max", a.transfers, "-K", listing], check=True)
         subprocess.run(["sync"], check=True)
         curl_seconds = time.monotonic() - start
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        curl_cpu = after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime
+        curl_cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
         nginx_cpu = cpu_seconds(servers) - nginx_cpu
         shutil.rmtree(target)
 
@@ -126,7 +94,7 @@ http {{ access_log off; sendfile on; tcp_nopush on; server {{ listen 127.0.0.1:{
             if not receiver_cpu and psql(env, "SELECT count(*) FROM journal WHERE node='node2' AND to_state='Fetching'") != "0":
                 receiver_cpu.append(cpu_seconds([receiver]))
             return psql(env, "SELECT count(DISTINCT torrent) FROM replicas WHERE node='node2' AND state='Healthy'") == str(torrents)
-        wait(fetching, 900, "node2 to heal")
+        wait_until(fetching, 900, "node2 to heal")
         node_seconds = time.monotonic() - start
         if perf:
             perf.send_signal(signal.SIGINT)

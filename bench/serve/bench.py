@@ -15,61 +15,17 @@ Only 127.0.0.1 is used. Results go to stdout and bench/results/serve[-LABEL].{md
 import argparse, sys, hashlib, http.client, json, os, random, shutil, socket, subprocess, tempfile, time, urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-from benchlib import CLI, ROOT, run, write_results  # noqa: E402
+from benchlib import CLI, ROOT, children, cpu_seconds, free_port, run, wait_until, write_results  # noqa: E402
 
 HOST = "127.0.0.1"
 NODE = ["dotnet", os.path.join(ROOT, "artifacts/bench-host/LibraryCluster.Host.dll")]
 LUA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "urls.lua")
 TOKEN = "serve-bench-admin-token-0123456789"
-TICK = os.sysconf("SC_CLK_TCK")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
-
-
-def wait_until(predicate, timeout, what, interval=0.2):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if predicate():
-                return
-        except OSError:
-            pass
-        time.sleep(interval)
-    raise TimeoutError(f"timed out waiting for {what}")
 
 
 def get_json(url, headers=None):
     with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}), timeout=10) as r:
         return json.load(r)
-
-
-def cpu_seconds(pids):
-    total = 0
-    for pid in pids:
-        try:
-            with open(f"/proc/{pid}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])  # utime, stime
-        except FileNotFoundError:
-            pass
-    return total / TICK
-
-
-def children(pid):
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as f:
-                    if int(f.read().rsplit(")", 1)[1].split()[1]) == pid:
-                        found.append(int(entry))
-            except (FileNotFoundError, ProcessLookupError):
-                pass
-    return found
 
 
 class Node:
