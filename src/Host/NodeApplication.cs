@@ -62,12 +62,14 @@ public static class NodeApplication
         services.AddSingleton(provider => new SwarmRuntime(
             provider.GetRequiredService<IOptions<SwarmOptions>>().Value, provider.GetRequiredService<IOptions<NodeOptions>>().Value, provider.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<DownloadForwarder>();
-        services.AddSingleton(provider => CreateNode(provider.GetRequiredService<IOptions<NodeOptions>>().Value, provider.GetRequiredService<ClusterRuntime>(), provider.GetRequiredService<ILoggerFactory>()));
+        // Where the node keeps its state: the cluster's database, or node.db for a single node. Its replicas and the scrapes share it.
+        services.AddSingleton(provider => provider.GetRequiredService<ClusterRuntime>().Store?.Database ?? ClusterDatabase.Sqlite(provider.GetRequiredService<IOptions<NodeOptions>>().Value.NodeStorePath));
+        services.AddSingleton(provider => CreateNode(provider.GetRequiredService<IOptions<NodeOptions>>().Value, provider.GetRequiredService<ClusterRuntime>(), provider.GetRequiredService<ClusterDatabase>(), provider.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<NodeLifetime>();
         services.AddHostedService(provider => provider.GetRequiredService<NodeLifetime>());
         services.AddHostedService<TorrentWatcher>();
         services.AddHostedService<SwarmService>();
-        services.AddSingleton(provider => new ScrapeStore(NodeDatabase(provider.GetRequiredService<IOptions<NodeOptions>>().Value, provider.GetRequiredService<ClusterRuntime>())));
+        services.AddSingleton(provider => new ScrapeStore(provider.GetRequiredService<ClusterDatabase>()));
         services.AddSingleton<ScrapeService>();
         services.AddHostedService(provider => provider.GetRequiredService<ScrapeService>());
         services.AddSingleton(provider => new CatalogReader(provider.GetRequiredService<IOptions<NodeOptions>>().Value.CatalogPath));
@@ -98,7 +100,7 @@ public static class NodeApplication
         return app;
     }
 
-    private static MirrorNode CreateNode(NodeOptions options, ClusterRuntime cluster, ILoggerFactory loggers)
+    private static MirrorNode CreateNode(NodeOptions options, ClusterRuntime cluster, ClusterDatabase database, ILoggerFactory loggers)
     {
         var settings = new NodeSettings
         {
@@ -114,13 +116,9 @@ public static class NodeApplication
         };
         Directory.CreateDirectory(options.DataDirectory);
         // A single node keeps its replicas in node.db under one fixed id; a cluster node in the shared database under its own.
-        var store = new SqlNodeStore(NodeDatabase(options, cluster), cluster.Store is null ? "local" : cluster.Options.NodeId);
+        var store = new SqlNodeStore(database, cluster.Store is null ? "local" : cluster.Options.NodeId);
         return new MirrorNode(settings, store, loggers, fetcher: cluster.Fetcher);
     }
-
-    /// <summary>Where the node keeps its state: the cluster's database, or node.db for a single node.</summary>
-    private static ClusterDatabase NodeDatabase(NodeOptions options, ClusterRuntime cluster) =>
-        cluster.Store?.Database ?? ClusterDatabase.Sqlite(options.NodeStorePath);
 
     /// <summary>"--demo" alone means "--demo true", as the configuration reader wants a value after every switch.</summary>
     private static string[] FlagsWithValues(string[] args)

@@ -19,20 +19,16 @@ public sealed record CannedResponse(int Status, string Body);
 /// </summary>
 public sealed class FakeElasticsearch : IAsyncDisposable
 {
-    private readonly HttpListener _listener = new();
-    private readonly Task _loop;
+    private readonly LoopbackHttpListener _listener;
     private readonly ConcurrentQueue<CannedResponse> _queue = new();
 
     public FakeElasticsearch()
     {
-        Port = LoopbackPorts.Free();
-        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-        _listener.Start();
         Respond = _ => _queue.TryDequeue(out var canned) ? canned : new CannedResponse(404, """{"error":{"type":"fake_exception","reason":"no canned answer left"},"status":404}""");
-        _loop = Task.Run(ServeAsync);
+        _listener = new LoopbackHttpListener(AnswerAsync, concurrent: true);
     }
 
-    public int Port { get; }
+    public int Port => _listener.Port;
 
     public string Url => $"http://127.0.0.1:{Port}";
 
@@ -47,49 +43,21 @@ public sealed class FakeElasticsearch : IAsyncDisposable
         return this;
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => _listener.DisposeAsync();
+
+    private async Task AnswerAsync(HttpListenerContext context)
     {
-        _listener.Stop();
-        try
-        {
-            await _loop;
-        }
-        catch (HttpListenerException)
-        {
-        }
-
-        _listener.Close();
-    }
-
-    private async Task ServeAsync()
-    {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-
-            _ = Task.Run(async () =>
-            {
-                using var body = new MemoryStream();
-                await context.Request.InputStream.CopyToAsync(body);
-                var request = new RecordedRequest(context.Request.HttpMethod, context.Request.RawUrl ?? "/", context.Request.ContentType, context.Request.Headers["Authorization"], body.ToArray());
-                Requests.Enqueue(request);
-                var answer = Respond(request);
-                var bytes = Encoding.UTF8.GetBytes(answer.Body);
-                context.Response.StatusCode = answer.Status;
-                context.Response.ContentType = "application/json";
-                context.Response.Headers["X-elastic-product"] = "Elasticsearch";
-                context.Response.ContentLength64 = bytes.Length;
-                await context.Response.OutputStream.WriteAsync(bytes);
-                context.Response.Close();
-            });
-        }
+        using var body = new MemoryStream();
+        await context.Request.InputStream.CopyToAsync(body);
+        var request = new RecordedRequest(context.Request.HttpMethod, context.Request.RawUrl ?? "/", context.Request.ContentType, context.Request.Headers["Authorization"], body.ToArray());
+        Requests.Enqueue(request);
+        var answer = Respond(request);
+        var bytes = Encoding.UTF8.GetBytes(answer.Body);
+        context.Response.StatusCode = answer.Status;
+        context.Response.ContentType = "application/json";
+        context.Response.Headers["X-elastic-product"] = "Elasticsearch";
+        context.Response.ContentLength64 = bytes.Length;
+        await context.Response.OutputStream.WriteAsync(bytes);
+        context.Response.Close();
     }
 }

@@ -13,25 +13,18 @@ namespace LibraryCluster.Testing;
 /// </summary>
 public sealed class LoopbackTracker : IAsyncDisposable
 {
-    private readonly HttpListener _listener = new();
+    private readonly LoopbackHttpListener _listener;
     private readonly Lock _lock = new();
     private readonly Dictionary<InfoHash, Dictionary<IPEndPoint, bool>> _peers = [];
     private readonly Dictionary<InfoHash, int> _announces = [];
-    private readonly Task _loop;
 
-    private LoopbackTracker(int port)
-    {
-        Port = port;
-        _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-        _listener.Start();
-        _loop = Task.Run(ServeAsync);
-    }
+    private LoopbackTracker() => _listener = new LoopbackHttpListener(AnswerAsync);
 
-    public int Port { get; }
+    public int Port => _listener.Port;
 
     public string AnnounceUrl => $"http://127.0.0.1:{Port}/announce";
 
-    public static LoopbackTracker Start() => new(LoopbackPorts.Free());
+    public static LoopbackTracker Start() => new();
 
     /// <summary>Announces received for a torrent so far.</summary>
     public int Announces(InfoHash torrent)
@@ -51,41 +44,15 @@ public sealed class LoopbackTracker : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => _listener.DisposeAsync();
+
+    private async Task AnswerAsync(HttpListenerContext context)
     {
-        _listener.Stop();
-        try
-        {
-            await _loop;
-        }
-        catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
-        {
-            // Stopping the listener ends the loop this way.
-        }
-
-        _listener.Close();
-    }
-
-    private async Task ServeAsync()
-    {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-
-            using var response = context.Response;
-            var body = Announce(context.Request);
-            response.ContentType = "text/plain";
-            response.ContentLength64 = body.Length;
-            await response.OutputStream.WriteAsync(body);
-        }
+        using var response = context.Response;
+        var body = Announce(context.Request);
+        response.ContentType = "text/plain";
+        response.ContentLength64 = body.Length;
+        await response.OutputStream.WriteAsync(body);
     }
 
     private byte[] Announce(HttpListenerRequest request)

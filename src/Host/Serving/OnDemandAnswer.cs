@@ -20,15 +20,18 @@ public static class OnDemandAnswer
     /// <summary>A fetch that failed is answered with its failure for this long before asking again retries it.</summary>
     private static readonly TimeSpan RetryFailedAfter = TimeSpan.FromMinutes(1);
 
+    /// <summary>Whether a download of <paramref name="record"/> here may fetch it on demand (the record page offers it then).</summary>
+    public static bool CanFetch(CatalogRecord record, MirrorNode node) => Fetchable(record, node) is not null;
+
     /// <summary>The answer for <paramref name="record"/>, or null when it cannot be fetched on demand here.</summary>
     public static IResult? TryFetch(CatalogRecord record, HttpContext context, MirrorNode node)
     {
-        if (!node.OnDemand.Enabled || record.Torrent is not { } torrent || record.PathInTorrent is not { } path
-            || node.View.Torrent(torrent) is not { } held || held.FindFile(path) is not { } index
-            || node.View.Replica(torrent)?.State is null or ReplicaState.Lost or ReplicaState.Retiring)
+        if (Fetchable(record, node) is not { } fetchable)
         {
             return null;
         }
+
+        var (torrent, held, index) = fetchable;
 
         var now = DateTimeOffset.UtcNow;
         var fetch = node.OnDemand.Find(torrent) is { Phase: OnDemandPhase.Failed } failed && now - failed.Since < RetryFailedAfter && failed.Requested.Contains(index)
@@ -36,6 +39,14 @@ public static class OnDemandAnswer
             : node.OnDemand.Request(torrent, held.Metainfo, index, now);
         return Progress(context, record, fetch);
     }
+
+    /// <summary>The record's torrent and file when fetching on demand is on and the torrent is registered here, on a volume that works.</summary>
+    private static (string Torrent, HeldTorrent Held, int Index)? Fetchable(CatalogRecord record, MirrorNode node) =>
+        node.OnDemand.Enabled && record.Torrent is { } torrent && record.PathInTorrent is { } path
+        && node.View.Torrent(torrent) is { } held && held.FindFile(path) is { } index
+        && node.View.Replica(torrent)?.State is not (null or ReplicaState.Lost or ReplicaState.Retiring)
+            ? (torrent, held, index)
+            : null;
 
     private static IResult Progress(HttpContext context, CatalogRecord record, OnDemandFetch fetch)
     {
