@@ -22,14 +22,17 @@ const string Usage = """
                             127.0.0.1:--Swarm:WebUiPort (8081) and peers on --Swarm:ListenPort (6881)
                             [--Swarm:ListenInterface=eth0] [--Swarm:ListenAddress=IP] [--Swarm:Dht=false]
                             [--Swarm:PeerExchange=false] [--Swarm:LocalPeerDiscovery=true] [--Swarm:CheckingSlots=16]
-      --settings-dir DIR    settings as files, one per key (Cluster__Zone containing "rack-2"), over appsettings.json
-                            and the environment (Node:SettingsDirectory)
       --Swarm:WebUiUrl=URL  or use a qBittorrent already running there [--Swarm:Username=U --Swarm:Password=P]
                             The node seeds every intact replica through it; with --Swarm:FetchMissing=true it
                             also fills copies no cluster peer had within --Swarm:FetchMissingAfter (00:00:30)
-                            from the swarm, and verifies them before serving.
+                            from the swarm, and verifies them before serving; with --Swarm:FetchOnDemand=true a
+                            download of a book not held here fetches just that book, shows its progress, verifies
+                            it and serves it.
                             With neither, the node serves without seeding and says so (log, /readyz, dashboard).
-                            See docs/swarm.md.
+                            Either way it scrapes the trackers of what it holds every --Swarm:ScrapeInterval
+                            (06:00:00; 0 is off) for the seeder counts on the dashboard. See docs/swarm.md.
+      --settings-dir DIR    settings as files, one per key (Cluster__Zone containing "rack-2"), over appsettings.json
+                            and the environment (Node:SettingsDirectory)
       --Search:Backend=elasticsearch --Search:Elasticsearch:Url=https://es:9200
                             search through Elasticsearch instead of the catalogue's SQLite index, with
                             [--Search:Elasticsearch:ApiKey=K | --Search:Elasticsearch:Username=U --Search:Elasticsearch:Password=P]
