@@ -43,7 +43,8 @@ public static class NodeApplication
         services.AddSingleton<IValidateOptions<NodeOptions>, NodeOptionsValidator>();
         services.AddOptions<ClusterOptions>().Bind(builder.Configuration.GetSection(ClusterOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ClusterOptions>, ClusterOptionsValidator>();
-        services.AddSingleton(provider => new ClusterRuntime(provider.GetRequiredService<IOptions<ClusterOptions>>().Value));
+        services.AddSingleton(provider => new ClusterRuntime(provider.GetRequiredService<IOptions<ClusterOptions>>().Value, provider.GetRequiredService<IOptions<NodeOptions>>().Value));
+        services.AddSingleton<ClusterAdmin>();
         services.AddOptions<SwarmOptions>().Bind(builder.Configuration.GetSection(SwarmOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SwarmOptions>, SwarmOptionsValidator>();
         services.AddSingleton(provider => new SwarmRuntime(
@@ -74,6 +75,7 @@ public static class NodeApplication
         app.MapWebEndpoints();
         app.MapFileEndpoints();
         app.MapApiEndpoints();
+        app.MapAdminEndpoints();
         app.MapHealthEndpoints();
         app.MapClusterEndpoints();
         return app;
@@ -95,9 +97,7 @@ public static class NodeApplication
         };
         Directory.CreateDirectory(options.DataDirectory);
         // A single node keeps its replicas in node.db under one fixed id; a cluster node in the shared database under its own.
-        var store = cluster.Store is { } shared
-            ? new SqlNodeStore(shared.Database, cluster.Options.NodeId)
-            : new SqlNodeStore(ClusterDatabase.Sqlite(options.NodeStorePath), "local");
+        var store = new SqlNodeStore(cluster.Map.Database, cluster.NodeId);
         return new MirrorNode(settings, store, loggers, fetcher: cluster.Fetcher);
     }
 
