@@ -88,7 +88,7 @@ public sealed class ClusterRuntime : IDisposable
             Endpoint = endpoint,
             HeartbeatInterval = TimeSpan.FromSeconds(5),
             DownAfter = TimeSpan.FromSeconds(30),
-            ReconcileInterval = Options.ReconcileInterval,
+            ReconcileInterval = Options.ReconcileInterval >= TimeSpan.FromMilliseconds(100) ? Options.ReconcileInterval : TimeSpan.FromSeconds(2),
             DefaultReplicationFactor = 1,
         }
         : new()
