@@ -5,7 +5,10 @@ using LibraryCluster.Testing;
 
 namespace LibraryCluster.Actors.Tests;
 
-/// <summary>A Healthy copy moving to another volume of its node: make before break, over real files and a real node store.</summary>
+/// <summary>
+/// What operators do to a node's copies: a Healthy copy moving to another volume of its node (make before break),
+/// a volume written off and brought back; over real files and a real node store.
+/// </summary>
 public sealed class ReplicaMoveTests : IAsyncDisposable
 {
     private static readonly ScrubOptions Scrub = new() { Interval = TimeSpan.FromDays(7), BytesPerSecond = null };
@@ -56,6 +59,21 @@ public sealed class ReplicaMoveTests : IAsyncDisposable
         Assert.False(Directory.Exists(ReplicaMove.StagingFor(target)));
         Assert.Equal(["Healthy->Moving", "Healthy->Healthy"], Transitions().TakeLast(2));
         Assert.Equal("b", _store.LoadReplicas().Single().Volume);
+    }
+
+    [Fact]
+    public async Task A_copy_lost_with_a_volume_an_operator_failed_checks_its_data_again_when_the_volume_comes_back()
+    {
+        var (replica, _, _) = await HealthyAsync();
+        replica.Tell(new VolumeLost("failed by an operator"));
+        await UntilAsync(replica, s => s.State == ReplicaState.Lost);
+
+        replica.Tell(new VolumeReturned());
+        var status = await UntilAsync(replica, s => s.State == ReplicaState.Healthy);
+
+        Assert.Equal("a", status.Volume);
+        Assert.Equal(["Healthy->Lost", "Lost->Verifying", "Verifying->Healthy"], Transitions().TakeLast(3));
+        Assert.Contains("back in service", _store.RecentJournal(2)[1].Reason, StringComparison.Ordinal);
     }
 
     [Fact]

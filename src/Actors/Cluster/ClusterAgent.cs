@@ -45,6 +45,9 @@ public sealed class ClusterAgent(ClusterSettings settings, ClusterStore store, M
     private bool _left;
     private bool _reconciling;
     private IReadOnlySet<string> _closedVolumes = new HashSet<string>();
+
+    // Local volumes written off because the map said Failed (not because this node found them broken).
+    private readonly HashSet<string> _writtenOff = new(StringComparer.Ordinal);
     private bool _databaseDown;
 
     // Until then, peers' leases are not judged: after an outage nobody could renew them (see ClusterPlanner).
@@ -273,6 +276,14 @@ public sealed class ClusterAgent(ClusterSettings settings, ClusterStore store, M
         {
             Context.Logger.LogWarning("volume {Volume} is Failed in the cluster map; its copies here are Lost: {Reason}", volume, reason);
             node.WriteOffVolume(volume, reason);
+            _writtenOff.Add(volume);
+        }
+
+        foreach (var volume in _writtenOff.Where(v => !plan.ClosedVolumes.Contains(v) && !_failedVolumes.Contains(v)).ToList())
+        {
+            Context.Logger.LogInformation("volume {Volume} is In again in the cluster map; its Lost copies check their data", volume);
+            node.ReturnVolume(volume);
+            _writtenOff.Remove(volume);
         }
 
         // A copy already moving ignores the repeat; one that stopped tries again after a pause.

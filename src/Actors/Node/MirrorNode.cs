@@ -129,6 +129,9 @@ public sealed class MirrorNode : IAsyncDisposable
     /// <summary>The map says this node's <paramref name="volume"/> is Failed: its copies are Lost.</summary>
     public void WriteOffVolume(string volume, string reason) => Guardian.Tell(new WriteOffVolume(volume, reason));
 
+    /// <summary>The map has this node's <paramref name="volume"/> In again after an operator failed it: Lost copies there are checked again.</summary>
+    public void ReturnVolume(string volume) => Guardian.Tell(new ReturnVolume(volume));
+
     /// <summary>This node's volumes that take no new torrents (the map has them Draining, Out or Failed).</summary>
     public void CloseVolumes(IReadOnlySet<string> volumes) => Guardian.Tell(new CloseVolumes(volumes));
 

@@ -50,6 +50,9 @@ public sealed record MoveTorrent(string Name, string Volume, string Reason) : No
 /// <summary>An operator declared one of this node's volumes Failed in the map: its copies are Lost, as if the node had found it broken.</summary>
 public sealed record WriteOffVolume(string Volume, string Reason) : NodeMessage;
 
+/// <summary>An operator brought a volume they had failed back In: copies still Lost there check their data again.</summary>
+public sealed record ReturnVolume(string Volume) : NodeMessage;
+
 /// <summary>This node's volumes the map no longer lets take data (Draining, Out, Failed): new torrents go elsewhere.</summary>
 public sealed record CloseVolumes(IReadOnlySet<string> Volumes) : NodeMessage;
 
@@ -146,6 +149,13 @@ public sealed class NodeGuardian(ActorSystem system, NodeSettings settings, INod
                 foreach (var torrent in view.Torrents.Where(h => h.Volume == writeOff.Volume))
                 {
                     system.Find<ReplicaMessage>(ReplicaActor.ActorName(torrent.Name))?.Tell(new VolumeLost(writeOff.Reason));
+                }
+
+                break;
+            case ReturnVolume back when _failedVolumes.Remove(back.Volume):
+                foreach (var torrent in view.Torrents.Where(h => h.Volume == back.Volume && view.Replica(h.Name)?.State == ReplicaState.Lost))
+                {
+                    system.Find<ReplicaMessage>(ReplicaActor.ActorName(torrent.Name))?.Tell(new VolumeReturned());
                 }
 
                 break;

@@ -29,7 +29,8 @@ public sealed record ClusterOverview(long Epoch, string AnsweredBy, bool SingleN
 
 /// <summary>The cluster in a few numbers, and what an operator should look at.</summary>
 /// <remarks>
-/// <para><c>Healthy</c>: Every node Up, no volume Failed, every torrent with its full count of Healthy copies.</para>
+/// <para><c>Healthy</c>: No node Down, no volume Failed, no copy Damaged, every torrent with its full count of Healthy copies (a drain or leave under way, a node or volume Out, are not faults).</para>
+/// <para><c>Replicas</c>: Copies on nodes that are Up or leaving, by state; <c>ReplicasOnNodesAway</c> the copies still recorded for nodes Down or Out.</para>
 /// <para><c>Problems</c>: One line per thing that is not as it should be, worst first.</para>
 /// </remarks>
 public sealed record ClusterStatus(
@@ -42,6 +43,7 @@ public sealed record ClusterStatus(
     int Torrents,
     long Bytes,
     IReadOnlyDictionary<string, int> Replicas,
+    int ReplicasOnNodesAway,
     int FullyReplicated,
     int UnderReplicated,
     int Unavailable,

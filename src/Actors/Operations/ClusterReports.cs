@@ -27,13 +27,14 @@ public static class ClusterReports
     {
         var torrents = Torrents(snapshot, settings);
         var heal = HealReports.Items(snapshot, settings);
+        // A node or volume that is Out (left, downed, drained) is as the operator wanted it: not a problem.
         var problems = new List<string>();
-        foreach (var node in snapshot.Map.Nodes.Where(n => n.State != NodeState.Up))
+        foreach (var node in snapshot.Map.Nodes.Where(n => n.State is NodeState.Down or NodeState.Leaving))
         {
             problems.Add($"node {node.Id} is {node.State}: {node.Reason}");
         }
 
-        foreach (var volume in snapshot.Map.Volumes.Where(v => v.State != ClusterVolumeState.In))
+        foreach (var volume in snapshot.Map.Volumes.Where(v => v.State is ClusterVolumeState.Failed or ClusterVolumeState.Draining))
         {
             problems.Add($"volume {volume.Id} is {volume.State}: {volume.Reason}");
         }
@@ -56,16 +57,17 @@ public static class ClusterReports
             problems.Add($"{underplaced} torrents have fewer targets than their replication factor (not enough nodes, or no room): {Names(torrents.Where(t => t.Targets.Count < t.ReplicationFactor).Select(t => t.Name))}");
         }
 
-        var damaged = snapshot.Replicas.Count(r => r.State == ReplicaState.Damaged);
+        var damaged = snapshot.Replicas.Count(r => r.State == ReplicaState.Damaged && snapshot.IsUp(r.Node));
         if (damaged > 0)
         {
             problems.Add($"{damaged} copies are Damaged ('libcluster torrents list --state Damaged')");
         }
 
-        // A node that left on purpose, or a drained volume, is as it should be.
+        // Healthy: every copy there, none damaged, no node silent, no disk broken (a drain or leave under way is not a fault).
         var healthy = unavailable == 0 && under == 0 && damaged == 0
-            && snapshot.Map.Nodes.All(n => n.State == NodeState.Up || (n.State == NodeState.Out && n.Reason.StartsWith("left", StringComparison.Ordinal)))
-            && snapshot.Map.Volumes.All(v => v.State is ClusterVolumeState.In or ClusterVolumeState.Out);
+            && snapshot.Map.Nodes.All(n => n.State != NodeState.Down)
+            && snapshot.Map.Volumes.All(v => v.State != ClusterVolumeState.Failed);
+        var serving = snapshot.Replicas.Where(r => snapshot.IsUp(r.Node)).ToList();
         return new ClusterStatus(
             snapshot.Map.Epoch,
             answeredBy,
@@ -75,7 +77,8 @@ public static class ClusterReports
             Count(snapshot.Map.Volumes.Select(v => v.State.ToString())),
             snapshot.Torrents.Count,
             snapshot.Torrents.Sum(t => t.Size),
-            Count(snapshot.Replicas.Select(r => r.State.ToString())),
+            Count(serving.Select(r => r.State.ToString())),
+            snapshot.Replicas.Count - serving.Count,
             torrents.Count(t => t.Health == TorrentHealth.Ok),
             under,
             unavailable,

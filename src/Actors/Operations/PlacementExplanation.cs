@@ -45,7 +45,7 @@ public static class PlacementExplanation
                 var skipped = ranking.Take(rank).Select(v =>
                     others.Any(o => ClusterReports.NodeOf(o) == ClusterReports.NodeOf(v)) ? $"{v} (node already holds a copy)"
                     : zoneCount >= factor && others.Any(o => zones.GetValueOrDefault(o) == zones[v]) ? $"{v} (zone {zones[v]} already holds a copy)"
-                    : $"{v} (kept elsewhere: placement keeps earlier targets, and the balancer keeps volumes within 8% of the mean fill)").ToList();
+                    : $"{v} (passed over: placement keeps a torrent's earlier targets, and its balancer keeps every volume within 8% of the mean fill)").ToList();
                 why = $"volumes ranked before it: {string.Join("; ", skipped)}";
             }
 

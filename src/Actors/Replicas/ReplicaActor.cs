@@ -48,6 +48,9 @@ public sealed record ScrubReplica : ReplicaMessage;
 /// <summary>The volume under the replica failed.</summary>
 public sealed record VolumeLost(string Reason) : ReplicaMessage;
 
+/// <summary>The volume under a Lost replica is back in service (an operator had failed it): check what is on it.</summary>
+public sealed record VolumeReturned : ReplicaMessage;
+
 /// <summary>Serving met data that is not as verified (a file shorter, unreadable…).</summary>
 public sealed record ReplicaReadError(string Detail) : ReplicaMessage;
 
@@ -162,6 +165,9 @@ public sealed class ReplicaActor(ReplicaSetup initial) : Actor<ReplicaMessage>
                     Transition(ReplicaState.Lost, $"volume {_setup.Volume} failed: {lost.Reason}", 0);
                 }
 
+                break;
+            case VolumeReturned when _status.State == ReplicaState.Lost && _running is null:
+                Start(scrub: false, $"volume {_setup.Volume} is back in service; checking its data again");
                 break;
             case RelocateReplica relocate when _status.State is ReplicaState.Lost or ReplicaState.Absent && _running is null && relocate.Volume != _setup.Volume:
                 _setup = _setup with { Volume = relocate.Volume, SaveDirectory = relocate.SaveDirectory };

@@ -42,7 +42,7 @@ internal static class ClusterCommands
 
     private static Command Status() => Online.Command(
         "status",
-        "The cluster in a few lines: nodes and volumes by state, torrents and how many have their full count of Healthy copies, what is left to move, and every problem. Exit 0: healthy; 3: degraded (a node not Up, a volume Failed or draining, copies missing or damaged).\n\nExample:\n  libcluster cluster status || page-the-operator",
+        "The cluster in a few lines: nodes and volumes by state, torrents and how many have their full count of Healthy copies, what is left to move, and every problem. Exit 0: healthy; 3: degraded (a node Down, a volume Failed, copies missing or damaged).\n\nExample:\n  libcluster cluster status || page-the-operator",
         async call =>
         {
             var status = await call.Client.GetAsync<ClusterStatus>("api/admin/cluster/status", call.CancellationToken).ConfigureAwait(false);
@@ -56,7 +56,7 @@ internal static class ClusterCommands
                 Output.Line($"Nodes: {status.Nodes.Values.Sum()} ({States(status.Nodes)})");
                 Output.Line($"Volumes: {status.Volumes.Values.Sum()} ({States(status.Volumes)})");
                 Output.Line($"Torrents: {status.Torrents} ({Terminal.Bytes(status.Bytes)}): {status.FullyReplicated} fully replicated, {status.UnderReplicated} under-replicated, {status.Unavailable} unavailable");
-                Output.Line($"Copies: {status.Replicas.Values.Sum()} ({States(status.Replicas)})");
+                Output.Line($"Copies: {status.Replicas.Values.Sum()} ({States(status.Replicas)}){(status.ReplicasOnNodesAway > 0 ? $"; {status.ReplicasOnNodesAway} more recorded on nodes Down or Out" : string.Empty)}");
                 Output.Line($"To move: {Terminal.Bytes(status.BytesToMove)}");
                 foreach (var problem in status.Problems)
                 {

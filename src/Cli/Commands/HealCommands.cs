@@ -59,10 +59,10 @@ internal static class HealCommands
     {
         var lines = new List<IRenderable>
         {
-            new Text($"Torrents: {report.Torrents}, {report.UnderReplicated} under-replicated, {report.Unavailable} unavailable (at {Output.Time(report.At)} UTC)\n"),
+            new Text($"Torrents: {report.Torrents}, {report.UnderReplicated} under-replicated, {report.Unavailable} unavailable (at {Output.Time(report.At)} UTC)"),
             new Text($"To move: {report.Items.Count} copies, {Terminal.Bytes(report.BytesToMove)}; "
                 + (report.BytesPerSecond > 0 ? $"{Terminal.Bytes((long)report.BytesPerSecond)}/s over the last {HealReports.RateWindow.TotalMinutes:0} min" : "nothing copied in the last 10 min")
-                + (report.EtaSeconds is { } eta ? $", ETA {Output.Duration(eta)}" : string.Empty) + "\n"),
+                + (report.EtaSeconds is { } eta ? $", ETA {Output.Duration(eta)}" : string.Empty)),
         };
         if (report.Items.Count > 0)
         {
@@ -75,17 +75,17 @@ internal static class HealCommands
             lines.Add(table);
             if (!all && report.Items.Count > Shown)
             {
-                lines.Add(new Text($"... and {report.Items.Count - Shown} more (--all lists them)\n"));
+                lines.Add(new Text($"... and {report.Items.Count - Shown} more (--all lists them)"));
             }
         }
         else
         {
-            lines.Add(new Text("Nothing left to move: every torrent has its copies where placement wants them.\n"));
+            lines.Add(new Text("Nothing left to move: every torrent has its copies where placement wants them."));
         }
 
         foreach (var stuck in report.Stuck)
         {
-            lines.Add(new Text($"  ! {stuck}\n"));
+            lines.Add(new Text($"  ! {stuck}"));
         }
 
         return new Rows(lines);
