@@ -90,7 +90,7 @@ internal static class TorrentsCommands
                 var replicas = Output.Table("node", "volume", "state", "since", "last check", "wanted", "reason");
                 foreach (var r in detail.Replicas)
                 {
-                    replicas.Row(r.Node, r.Volume, r.State.ToString() + (r.BadFiles.Count > 0 ? $" ({r.BadFiles.Count} files withheld)" : string.Empty), Output.Time(r.Since), Output.Time(r.LastVerified), r.Target ? "yes" : "no: retires", r.Reason);
+                    replicas.Row(r.Node, r.Volume, r.State.ToString() + (r.BadFiles.Count > 0 ? $" ({r.BadFiles.Count} files withheld)" : string.Empty), Output.Time(r.Since), Output.Time(r.LastVerified), r.Target ? "yes" : "no", r.Reason);
                 }
 
                 AnsiConsole.Write(replicas);
