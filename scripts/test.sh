@@ -23,6 +23,18 @@ if [ ${#need[@]} -gt 0 ]; then
     || echo "warning: could not install ${need[*]}; their tests will fail" >&2
 fi
 
+# The Kubernetes tests (tests/Deploy.Tests) render k8s/ with kubectl's kustomize and validate the objects with Node.js
+# packages from the npm registry (k8s/validate/package-lock.json). kubectl comes with this machine's image (Debian 12's
+# own kubernetes-client is kubectl 1.20, whose kustomize is too old for k8s/: it is not a substitute).
+if ! command -v kubectl >/dev/null 2>&1; then
+  echo "warning: kubectl is not installed; the Kubernetes rendering tests will fail (they need kubectl 1.27 or newer)" >&2
+fi
+if [ ! -d k8s/validate/node_modules ] || [ k8s/validate/package-lock.json -nt k8s/validate/node_modules ]; then
+  echo "installing k8s/validate's npm packages (the Kubernetes schema validator)"
+  (cd k8s/validate && npm ci --no-audit --no-fund --loglevel=error >/dev/null 2>&1 && touch node_modules) \
+    || echo "warning: npm ci in k8s/validate failed; the Kubernetes validation tests will fail" >&2
+fi
+
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 log=$(mktemp)
 dotnet test LibraryCluster.sln --nologo "$@" 2>&1 | tee "$log"

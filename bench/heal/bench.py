@@ -1,5 +1,5 @@
 """Healing throughput against curl from nginx (bench/heal/run.sh). Writes bench/results/heal.{md,json}."""
-import argparse, json, os, shutil, signal, socket, subprocess, tempfile, time
+import argparse, json, os, resource, shutil, signal, socket, subprocess, tempfile, time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
@@ -14,6 +14,29 @@ def psql(env, sql):
     pg = sorted(os.listdir("/usr/lib/postgresql"))[-1]
     return subprocess.run([f"/usr/lib/postgresql/{pg}/bin/psql", "-h", "127.0.0.1", "-p", env["PG_PORT"], "-U", "librarycluster",
                            "-d", "librarycluster", "-tAc", sql], capture_output=True, text=True, check=True).stdout.strip()
+
+
+def cpu_seconds(pids):
+    """User + system CPU seconds the processes have used so far (those still running)."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except (FileNotFoundError, ProcessLookupError):
+            pass
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def nginx_pids(master):
+    children = subprocess.run(["ps", "-o", "pid=", "--ppid", str(master)], capture_output=True, text=True).stdout.split()
+    return [master] + [int(c) for c in children]
+
+
+def node_pid(env, i):
+    with open(os.path.join(env["DIR"], f"node{i}", "pid")) as f:
+        return int(f.read())
 
 
 def wait(predicate, limit, what):
@@ -32,20 +55,27 @@ def main():
     # Throttles off, as the issue measures it: as many transfers at once as there are torrents (4 by default), and
     # curl keeps as many files in flight.
     args.add_argument("--transfers", default="4")
+    # Where to write a `perf record` of both nodes during the copy (their JIT code is named through perf maps).
+    args.add_argument("--perf", default=None)
     a = args.parse_args()
     work = tempfile.mkdtemp(prefix="lc-bench-heal-")
     os.chmod(work, 0o755)  # PostgreSQL runs as its own user and must reach its folder
     env = dict(os.environ, DIR=os.path.join(work, "cluster"), BASE_PORT=str(free_port() - 1), PG_PORT=str(free_port()),
                BOOKS=a.books, FICTION="0", SCIMAG="0", SIZE_SCALE=a.size_scale, PIECE_LENGTH="1048576", RF="2",
-               Cluster__MaxConcurrentTransfers=a.transfers)
+               Cluster__MaxConcurrentTransfers=a.transfers, **({"DOTNET_PerfMapEnabled": "1"} if a.perf else {}))
     cluster = os.path.join(ROOT, "scripts", "cluster.sh")
     nginx = None
     try:
         print("node 1 alone: generating the sample and adopting it ...", flush=True)
         subprocess.run([cluster, "up", "1"], env=env, check=True)
-        # Every torrent of the sample, not just those registered so far (node 1 takes them from its watch folder one by one).
+        # Every torrent of the sample, not just those registered so far (node 1 takes them from its watch folder one by one;
+        # alone, it may keep a torrent's two copies on its two volumes, so torrents are counted, not replicas).
         expected = len([f for f in os.listdir(os.path.join(env["DIR"], "sample", "torrents")) if f.endswith(".torrent")])
-        wait(lambda: int(psql(env, "SELECT count(*) FROM replicas WHERE node='node1' AND state='Healthy'") or 0) == expected, 600, "node1 to hold everything")
+        if expected == 0:
+            raise SystemExit("the sample has no torrents: see the output of scripts/cluster.sh above")
+        wait(lambda: int(psql(env, "SELECT count(DISTINCT torrent) FROM replicas WHERE node='node1' AND state='Healthy'") or 0) == expected, 600, "node1 to hold everything")
+        # The cluster's torrent list can trail node 1's replicas: wait until it has them all too.
+        wait(lambda: int(psql(env, "SELECT count(*) FROM torrents") or 0) == expected, 120, "the cluster to list every torrent")
         torrents = int(psql(env, "SELECT count(*) FROM torrents"))
         total = int(psql(env, "SELECT sum(size) FROM torrents"))
         volume = os.path.join(env["DIR"], "node1", "volumes", "a")
@@ -67,20 +97,42 @@ http {{ access_log off; sendfile on; tcp_nopush on; server {{ listen 127.0.0.1:{
         with open(listing, "w") as f:
             for rel in files:
                 f.write(f"url = \"http://127.0.0.1:{port}/{rel}\"\noutput = \"{os.path.join(target, rel)}\"\n")
+        servers = nginx_pids(nginx.pid)
+        nginx_cpu = cpu_seconds(servers)
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.monotonic()
         subprocess.run(["curl", "-sS", "--fail", "--create-dirs", "--parallel", "--parallel-max", a.transfers, "-K", listing], check=True)
         subprocess.run(["sync"], check=True)
         curl_seconds = time.monotonic() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        curl_cpu = after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime
+        nginx_cpu = cpu_seconds(servers) - nginx_cpu
         shutil.rmtree(target)
 
         # The node: node2 joins and must hold every torrent (2 nodes, factor 2): it copies everything from node1.
         subprocess.run("sync; echo 3 > /proc/sys/vm/drop_caches", shell=True, check=False)
         print("node 2 joins and heals ...", flush=True)
+        sender = node_pid(env, 1)
+        sender_cpu = cpu_seconds([sender])
         start = time.monotonic()
         subprocess.run([cluster, "up", "2"], env=env, check=True, stdout=subprocess.DEVNULL)
         joined = time.monotonic() - start
-        wait(lambda: psql(env, "SELECT count(*) FROM replicas WHERE node='node2' AND state='Healthy'") == str(torrents), 900, "node2 to heal")
+        receiver = node_pid(env, 2)
+        perf = subprocess.Popen(["perf", "record", "-F", "999", "-g", "-o", a.perf, "-p", f"{sender},{receiver}"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) if a.perf else None
+        # The receiver's CPU counts from its first Fetching entry, so that its start-up is left out.
+        receiver_cpu = []
+        def fetching():
+            if not receiver_cpu and psql(env, "SELECT count(*) FROM journal WHERE node='node2' AND to_state='Fetching'") != "0":
+                receiver_cpu.append(cpu_seconds([receiver]))
+            return psql(env, "SELECT count(DISTINCT torrent) FROM replicas WHERE node='node2' AND state='Healthy'") == str(torrents)
+        wait(fetching, 900, "node2 to heal")
         node_seconds = time.monotonic() - start
+        if perf:
+            perf.send_signal(signal.SIGINT)
+            perf.wait()
+        receiver_cpu = cpu_seconds([receiver]) - (receiver_cpu[0] if receiver_cpu else 0)
+        sender_cpu = cpu_seconds([sender]) - sender_cpu
         last = psql(env, "SELECT max(since) FROM replicas WHERE node='node2' AND state='Healthy'")
         fetch_started = psql(env, "SELECT min(at) FROM journal WHERE node='node2' AND to_state='Fetching'")
         copy_seconds = (int(last) - int(fetch_started)) / 1000
@@ -89,15 +141,22 @@ http {{ access_log off; sendfile on; tcp_nopush on; server {{ listen 127.0.0.1:{
             "curl_seconds": round(curl_seconds, 2), "curl_mb_s": round(total / 1e6 / curl_seconds, 1),
             "node_copy_seconds": round(copy_seconds, 2), "node_mb_s": round(total / 1e6 / copy_seconds, 1),
             "node_wall_seconds_incl_start": round(node_seconds, 2), "node_start_seconds": round(joined, 2),
+            # CPU seconds per GB copied: the sending and receiving side of each copy.
+            "cpu_s_per_gb": {"nginx": round(nginx_cpu / (total / 1e9), 2), "curl": round(curl_cpu / (total / 1e9), 2),
+                             "node1_sending": round(sender_cpu / (total / 1e9), 2), "node2_receiving": round(receiver_cpu / (total / 1e9), 2)},
         }
         result["node_vs_curl"] = round(result["node_mb_s"] / result["curl_mb_s"], 3)
         print(json.dumps(result, indent=2))
         os.makedirs(os.path.join(ROOT, "bench", "results"), exist_ok=True)
         with open(os.path.join(ROOT, "bench", "results", "heal.json"), "w") as f:
             json.dump(result, f, indent=2)
+        # Every run is also appended, so that repeated runs (run.sh --runs N) can be summarised together.
+        with open(os.path.join(ROOT, "bench", "results", "heal-runs.jsonl"), "a") as f:
+            f.write(json.dumps(dict(result, at=time.strftime("%Y-%m-%dT%H:%M:%S"), size_scale=a.size_scale)) + "\n")
         with open(os.path.join(ROOT, "bench", "results", "heal.md"), "w") as f:
             f.write(f"{torrents} torrents, {len(files)} files, {total:,} bytes; node copy {copy_seconds:.2f} s = {result['node_mb_s']} MB/s; "
-                    f"curl from nginx {curl_seconds:.2f} s = {result['curl_mb_s']} MB/s; node/curl = {result['node_vs_curl']:.0%}\n")
+                    f"curl from nginx {curl_seconds:.2f} s = {result['curl_mb_s']} MB/s; node/curl = {result['node_vs_curl']:.0%}; "
+                    f"CPU s/GB {result['cpu_s_per_gb']}\n")
     finally:
         if nginx:
             nginx.send_signal(signal.SIGQUIT)

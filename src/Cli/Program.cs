@@ -39,6 +39,7 @@ public static class Program
         CatalogCommands.Build(),
         SearchCommand.Build(),
         HoldingsCommands.Build(),
+        ElasticCommands.Build(),
         GeneratedCommands.Completion(BuildRoot),
         GeneratedCommands.Docs(BuildRoot),
     };

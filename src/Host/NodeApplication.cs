@@ -7,11 +7,10 @@ using LibraryCluster.Host.Cluster;
 using LibraryCluster.Host.Configuration;
 using LibraryCluster.Host.Monitoring;
 using LibraryCluster.Host.Node;
+using LibraryCluster.Host.Search;
 using LibraryCluster.Host.Serving;
 using LibraryCluster.Host.Swarm;
 using LibraryCluster.Host.Web;
-using LibraryCluster.Search;
-using LibraryCluster.Search.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace LibraryCluster.Host;
@@ -25,12 +24,26 @@ public static class NodeApplication
         ["--data-dir"] = "Node:DataDirectory",
         ["--admin-token"] = "Node:AdminToken",
         ["--demo"] = "Node:Demo",
+        ["--settings-dir"] = SettingsDirectoryKey,
     };
+
+    /// <summary>
+    /// A folder of settings as files, one per key (Cluster__Zone holding "zone-a"), read at start after the
+    /// environment and before the command line: how a setting learnt at run time reaches the node (on Kubernetes,
+    /// the zone an init container reads off the host's topology label). A missing folder is no error.
+    /// </summary>
+    public const string SettingsDirectoryKey = "Node:SettingsDirectory";
 
     public static WebApplication Create(string[] args)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = FlagsWithValues(args), ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddCommandLine(FlagsWithValues(args), Switches);
+        if (builder.Configuration[SettingsDirectoryKey] is { Length: > 0 } settingsDirectory)
+        {
+            builder.Configuration.AddKeyPerFile(Path.GetFullPath(settingsDirectory), optional: true);
+            builder.Configuration.AddCommandLine(FlagsWithValues(args), Switches);
+        }
+
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
@@ -55,15 +68,20 @@ public static class NodeApplication
         services.AddHostedService(provider => provider.GetRequiredService<NodeLifetime>());
         services.AddHostedService<TorrentWatcher>();
         services.AddHostedService<SwarmService>();
+        services.AddSingleton(provider => new ScrapeStore(NodeDatabase(provider.GetRequiredService<ClusterRuntime>())));
+        services.AddSingleton<ScrapeService>();
+        services.AddHostedService(provider => provider.GetRequiredService<ScrapeService>());
         services.AddSingleton(provider => new CatalogReader(provider.GetRequiredService<IOptions<NodeOptions>>().Value.CatalogPath));
-        services.AddSingleton<ICatalogSearch>(provider => new SqliteCatalogSearch(provider.GetRequiredService<IOptions<NodeOptions>>().Value.CatalogPath));
+        services.AddCatalogSearch(builder.Configuration);
         services.AddSingleton(provider => new DownloadQueue(provider.GetRequiredService<IOptions<NodeOptions>>().Value.EffectiveDownloadsAtOnce));
         services.AddSingleton<NodeMetrics>();
         services.AddSingleton<AdminAuth>();
+        services.AddSingleton<NodeDrain>();
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
 
         var app = builder.Build();
+        app.Use(app.Services.GetRequiredService<NodeDrain>().TrackAsync);
         app.Use(async (context, next) =>
         {
             context.Response.Headers.XContentTypeOptions = "nosniff";
@@ -78,6 +96,7 @@ public static class NodeApplication
         app.MapAdminEndpoints();
         app.MapHealthEndpoints();
         app.MapClusterEndpoints();
+        app.MapDrainEndpoint();
         return app;
     }
 
@@ -100,6 +119,9 @@ public static class NodeApplication
         var store = new SqlNodeStore(cluster.Map.Database, cluster.NodeId);
         return new MirrorNode(settings, store, loggers, fetcher: cluster.Fetcher);
     }
+
+    /// <summary>Where the node keeps its state: the cluster's database, or node.db for a single node (one instance, shared).</summary>
+    private static ClusterDatabase NodeDatabase(ClusterRuntime cluster) => cluster.Map.Database;
 
     /// <summary>"--demo" alone means "--demo true", as the configuration reader wants a value after every switch.</summary>
     private static string[] FlagsWithValues(string[] args)

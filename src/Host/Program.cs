@@ -22,16 +22,33 @@ const string Usage = """
                             127.0.0.1:--Swarm:WebUiPort (8081) and peers on --Swarm:ListenPort (6881)
                             [--Swarm:ListenInterface=eth0] [--Swarm:ListenAddress=IP] [--Swarm:Dht=false]
                             [--Swarm:PeerExchange=false] [--Swarm:LocalPeerDiscovery=true] [--Swarm:CheckingSlots=16]
+      --settings-dir DIR    settings as files, one per key (Cluster__Zone containing "rack-2"), over appsettings.json
+                            and the environment (Node:SettingsDirectory)
       --Swarm:WebUiUrl=URL  or use a qBittorrent already running there [--Swarm:Username=U --Swarm:Password=P]
                             The node seeds every intact replica through it; with --Swarm:FetchMissing=true it
                             also fills copies no cluster peer had within --Swarm:FetchMissingAfter (00:00:30)
                             from the swarm, and verifies them before serving.
                             With neither, the node serves without seeding and says so (log, /readyz, dashboard).
                             See docs/swarm.md.
+      --Search:Backend=elasticsearch --Search:Elasticsearch:Url=https://es:9200
+                            search through Elasticsearch instead of the catalogue's SQLite index, with
+                            [--Search:Elasticsearch:ApiKey=K | --Search:Elasticsearch:Username=U --Search:Elasticsearch:Password=P]
+                            [--Search:Elasticsearch:CaFile=http_ca.crt]; the node builds the index if there is none and
+                            keeps it in step with imports and with what it holds. See docs/search.md.
+
+    LibraryCluster.Host drain [URL] [--delay S] [--timeout S]
+                            ask the node at URL (http://127.0.0.1:8080/, from this host only) to drain before a
+                            planned stop: /readyz turns 503, then it waits S seconds (5) for new requests to stop
+                            and up to S seconds (60) for those in flight; exit 0 drained, 1 timed out, 3 no answer
 
     Settings also come from appsettings.json beside the binary and from the environment (Node__DataDirectory).
     Bad settings stop the node with every problem named (exit code 2). See docs/node.md.
     """;
+
+if (args is ["drain", .. var drainArgs])
+{
+    return await LibraryCluster.Host.Node.NodeDrain.RunClientAsync(drainArgs, Console.Out, Console.Error).ConfigureAwait(false);
+}
 
 if (args.Any(a => a is "--help" or "-h" or "-?"))
 {

@@ -43,4 +43,11 @@ public sealed record SearchQuery
     public int Offset { get; init; }
 
     public int Limit { get; init; } = 20;
+
+    /// <summary>
+    /// How long the engine may work on this query before it answers with what it has (flagged
+    /// <see cref="SearchResults.TimedOut"/>); null is the backend's default. The SQLite backend's work per query
+    /// is bounded by what it ranks, so it answers in full and never flags a partial result.
+    /// </summary>
+    public TimeSpan? TimeBudget { get; init; }
 }

@@ -47,6 +47,12 @@ public sealed record SearchResults
 
     public required TimeSpan Elapsed { get; init; }
 
+    /// <summary>True when the engine ran out of its time budget: the hits, total and facets cover only what it searched by then.</summary>
+    public bool TimedOut { get; init; }
+
+    /// <summary>True when no record matched the words as typed and these hits allow small misspellings (a bounded fuzzy retry).</summary>
+    public bool Fuzzy { get; init; }
+
     /// <summary>The engine query the text became (for --json and debugging); empty for lookups.</summary>
     public string EngineQuery { get; init; } = string.Empty;
 }

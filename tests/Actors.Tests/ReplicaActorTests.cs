@@ -63,6 +63,23 @@ public sealed class ReplicaActorTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_copy_that_never_was_whole_and_checks_clean_is_partial_and_serves_only_what_verified()
+    {
+        var (torrent, save) = await TorrentAsync();
+        File.Delete(Path.Join(save, "1000", "c.djvu"));
+        int Index(string name) => torrent.Files.Single(f => f.PathComponents[^1] == name).Index;
+
+        // a.pdf is whole with its pieces; b.epub's last piece reaches into the missing c.djvu, so it cannot be checked.
+        var status = await UntilAsync(Spawn(torrent, save), ReplicaState.Partial);
+
+        Assert.True(status.CanServe(Index("a.pdf")));
+        Assert.False(status.CanServe(Index("b.epub")));
+        Assert.False(status.CanServe(Index("c.djvu")));
+        Assert.False(status.IsHeld);
+        Assert.Equal(["Absent->Verifying", "Verifying->Partial"], Transitions());
+    }
+
+    [Fact]
     public async Task A_torrent_with_no_data_on_the_volume_is_absent_and_serves_nothing()
     {
         var (torrent, save) = await TorrentAsync();

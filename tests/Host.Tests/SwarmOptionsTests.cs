@@ -69,4 +69,15 @@ public sealed class SwarmOptionsTests
 
         Assert.Equal(["Swarm:ListenPort and Swarm:WebUiPort are both 7000"], problems);
     }
+
+    [Theory]
+    [InlineData("-00:00:01")]
+    [InlineData("00:00:00.500")]
+    public void A_scrape_interval_that_is_negative_or_under_a_second_is_refused_by_name(string interval)
+    {
+        var result = new SwarmOptionsValidator().Validate(null, new SwarmOptions { ScrapeInterval = TimeSpan.Parse(interval, System.Globalization.CultureInfo.InvariantCulture) });
+
+        Assert.True(result.Failed);
+        Assert.Contains("Swarm:ScrapeInterval", result.FailureMessage, StringComparison.Ordinal);
+    }
 }

@@ -32,7 +32,9 @@ public sealed class OpentrackerServer : IAsyncDisposable
 
     public string UdpAnnounceUrl => $"udp://127.0.0.1:{Port}/announce";
 
-    public static async Task<OpentrackerServer> StartAsync(IReadOnlyList<InfoHash> whitelist)
+    /// <param name="whitelist">The info-hashes it tracks (Debian's opentracker tracks no others).</param>
+    /// <param name="port">Its TCP and UDP port, e.g. from <see cref="FreePort"/> when .torrent files must name it first; a free one by default.</param>
+    public static async Task<OpentrackerServer> StartAsync(IReadOnlyList<InfoHash> whitelist, int? port = null)
     {
         var binary = new[] { "/usr/bin/opentracker", "/usr/sbin/opentracker" }.FirstOrDefault(File.Exists)
             ?? throw new InvalidOperationException("opentracker is not installed: apt-get install opentracker, or run scripts/test.sh, which does");
@@ -50,7 +52,7 @@ public sealed class OpentrackerServer : IAsyncDisposable
             File.SetUnixFileMode(whitelistFile, (UnixFileMode)0b110_100_100);
         }
 
-        var port = FreePort();
+        port ??= FreePort();
         // The whitelist path is inside the chroot when opentracker chroots (as root).
         var config = $"""
             listen.tcp 127.0.0.1:{port}
@@ -68,7 +70,7 @@ public sealed class OpentrackerServer : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => Append(output, e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new OpentrackerServer(process, port, folder);
+        var server = new OpentrackerServer(process, port.Value, folder);
         try
         {
             await server.WaitUntilListeningAsync(output);
@@ -181,7 +183,7 @@ public sealed class OpentrackerServer : IAsyncDisposable
     }
 
     /// <summary>A port free for both TCP and UDP on 127.0.0.1.</summary>
-    private static int FreePort()
+    public static int FreePort()
     {
         while (true)
         {

@@ -177,7 +177,7 @@ public sealed class ClusterAgent(ClusterSettings settings, ClusterStore store, M
         foreach (var copy in snapshot.Replicas.Where(r => r.Node == settings.NodeId && r.State == ReplicaState.Verifying))
         {
             // A copy whose check finished after the snapshot was read is newer than the row, not in doubt.
-            if (node.View.Replica(copy.Torrent) is { State: ReplicaState.Healthy or ReplicaState.Scrubbing or ReplicaState.Damaged } replica && replica.Since <= copy.Since)
+            if (node.View.Replica(copy.Torrent) is { State: ReplicaState.Healthy or ReplicaState.Scrubbing or ReplicaState.Damaged or ReplicaState.Partial } replica && replica.Since <= copy.Since)
             {
                 node.Verify(copy.Torrent, "node rejoined after being Out");
             }

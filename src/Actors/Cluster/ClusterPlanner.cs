@@ -62,7 +62,7 @@ public static class ClusterPlanner
                 {
                     holds.Add((torrent.Name, volume));
                 }
-                else if (have.State is ReplicaState.Absent or ReplicaState.Damaged)
+                else if (have.State is ReplicaState.Absent or ReplicaState.Damaged or ReplicaState.Partial)
                 {
                     if (snapshot.HealthyPeers(torrent.Name, self) is { Count: > 0 } sources)
                     {

@@ -68,7 +68,7 @@ public static class HoldingsPolicy
     }
 
     /// <summary>The counts to use: among fresh successful scrapes, the tracker reporting the most seeders (peers announce to every tracker, so counts are not added).</summary>
-    private static HoldingChoice Judge(HoldingCandidate torrent, HoldingsOptions options)
+    public static HoldingChoice Judge(HoldingCandidate torrent, HoldingsOptions options)
     {
         var succeeded = torrent.Scrapes.Where(s => s.Counts is not null && s.ScrapedAt is not null)
             .OrderByDescending(s => s.Counts!.Value.Seeders).ThenByDescending(s => s.Counts!.Value.Leechers).ThenBy(s => s.Tracker, StringComparer.Ordinal).ToList();

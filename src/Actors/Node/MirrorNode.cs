@@ -83,11 +83,15 @@ public sealed class MirrorNode : IAsyncDisposable
     public void StartSeeding(SeedingSettings settings, ITorrentEngine engine)
     {
         _ = Guardian;
+        OnDemand.Enabled = settings.FetchOnDemand;
         _system.Spawn("seeding", () => new SeedingAgent(settings, engine, this));
     }
 
     /// <summary>Where seeding stands; <see cref="SeedingStatus.NotConfigured"/> until <see cref="StartSeeding"/>.</summary>
     public SeedingStatus Seeding { get; internal set; } = SeedingStatus.NotConfigured;
+
+    /// <summary>Files downloads asked the daemon to fetch (enabled by <see cref="SeedingSettings.FetchOnDemand"/>).</summary>
+    public OnDemandFetches OnDemand { get; } = new();
 
     /// <summary>Registers a .torrent with the catalogue and places it on a volume; data already there is adopted.</summary>
     public Task<AddTorrentResult> AddTorrentAsync(string name, byte[] torrentFile, CancellationToken cancellationToken = default) =>

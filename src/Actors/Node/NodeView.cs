@@ -55,7 +55,7 @@ public sealed class NodeView
     {
         var previous = _replicas.GetValueOrDefault(status.Torrent);
         _replicas[status.Torrent] = status;
-        if (previous?.State is ReplicaState.Verifying or ReplicaState.Scrubbing && status.State is ReplicaState.Healthy or ReplicaState.Damaged or ReplicaState.Absent)
+        if (previous?.State is ReplicaState.Verifying or ReplicaState.Scrubbing && status.State is ReplicaState.Healthy or ReplicaState.Damaged or ReplicaState.Partial or ReplicaState.Absent)
         {
             Interlocked.Add(ref previous.State == ReplicaState.Scrubbing ? ref _scrubbedBytes : ref _verifiedBytes, status.BytesVerified);
         }

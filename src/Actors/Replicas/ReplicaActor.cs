@@ -124,6 +124,10 @@ public sealed class ReplicaActor(ReplicaSetup initial) : Actor<ReplicaMessage>
     private CancellationTokenSource? _running;
     private DateTimeOffset _moveAgainAt;
 
+    // The state a running check started from: a copy that never was whole (Absent, Partial) and checks clean
+    // but incomplete is Partial; one that was whole and lost files is Damaged.
+    private ReplicaState _checkedFrom;
+
     protected internal override void PreStart()
     {
         var now = Context.Time.GetUtcNow();
@@ -189,10 +193,10 @@ public sealed class ReplicaActor(ReplicaSetup initial) : Actor<ReplicaMessage>
             case OldCopyDeleted { Error: { } error } deleted:
                 _setup.Store.Journal(_setup.Torrent, _setup.Volume, "Healthy", "Healthy", $"moved, but the old copy at {deleted.Directory} could not be deleted: {error.Message}", 0, Context.Time.GetUtcNow());
                 break;
-            case FetchReplica fetch when _setup.Fetcher is { } fetcher && _status.State is ReplicaState.Absent or ReplicaState.Damaged && _running is null:
+            case FetchReplica fetch when _setup.Fetcher is { } fetcher && _status.State is ReplicaState.Absent or ReplicaState.Damaged or ReplicaState.Partial && _running is null:
                 StartFetch(fetcher, fetch);
                 break;
-            case SwarmFetchStarted swarm when _status.State is ReplicaState.Absent or ReplicaState.Damaged && _running is null:
+            case SwarmFetchStarted swarm when _status.State is ReplicaState.Absent or ReplicaState.Damaged or ReplicaState.Partial && _running is null:
                 Context.Timers.Cancel(ScrubTimer);
                 Transition(_status.State == ReplicaState.Damaged ? ReplicaState.Repairing : ReplicaState.Fetching, $"fetching from the swarm through {swarm.Engine}; checked by us when it completes", 0);
                 break;
@@ -232,11 +236,11 @@ public sealed class ReplicaActor(ReplicaSetup initial) : Actor<ReplicaMessage>
                 Cancel();
                 Start(scrub: false, verify.Reason);
                 break;
-            case ReplicaReadError error when _status.State is ReplicaState.Healthy or ReplicaState.Scrubbing or ReplicaState.Damaged:
+            case ReplicaReadError error when _status.State is ReplicaState.Healthy or ReplicaState.Scrubbing or ReplicaState.Damaged or ReplicaState.Partial:
                 Cancel();
                 Start(scrub: false, $"read error while serving: {error.Detail}");
                 break;
-            case ScrubReplica when _status.State is ReplicaState.Healthy or ReplicaState.Damaged && _running is null:
+            case ScrubReplica when _status.State is ReplicaState.Healthy or ReplicaState.Damaged or ReplicaState.Partial && _running is null:
                 Start(scrub: true, "scheduled scrub");
                 break;
             case VerificationProgressed progressed when progressed.Run == _running:
@@ -257,6 +261,7 @@ public sealed class ReplicaActor(ReplicaSetup initial) : Actor<ReplicaMessage>
 
     private void Start(bool scrub, string reason)
     {
+        _checkedFrom = _status.State;
         Transition(scrub ? ReplicaState.Scrubbing : ReplicaState.Verifying, reason, 0);
         var run = _running = new CancellationTokenSource();
         var self = Context.Self;
@@ -357,6 +362,13 @@ public sealed class ReplicaActor(ReplicaSetup initial) : Actor<ReplicaMessage>
             _status = verified with { LastVerified = null };
             Transition(ReplicaState.Absent, "no data on the volume; waiting for a source", report.BytesChecked);
         }
+        else if (_checkedFrom is ReplicaState.Absent or ReplicaState.Partial && report.DamagedPieces == 0
+            && report.Files.All(f => f.File.IsPadding || f.State is FileState.Complete or FileState.Missing or FileState.Short or FileState.Unverified))
+        {
+            _status = verified;
+            var held = report.Files.Count(f => !f.File.IsPadding && f.State == FileState.Complete);
+            Transition(ReplicaState.Partial, $"{check} passed for the {held} files here; the other {bad.Count} were never fetched", report.BytesChecked);
+        }
         else
         {
             _status = verified;
@@ -371,7 +383,7 @@ public sealed class ReplicaActor(ReplicaSetup initial) : Actor<ReplicaMessage>
 
     private void ScheduleScrub()
     {
-        if (_status.State is not (ReplicaState.Healthy or ReplicaState.Damaged))
+        if (_status.State is not (ReplicaState.Healthy or ReplicaState.Damaged or ReplicaState.Partial))
         {
             return;
         }

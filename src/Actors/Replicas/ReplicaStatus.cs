@@ -10,6 +10,12 @@ public enum ReplicaState
     Healthy,
     Scrubbing,
     Damaged,
+
+    /// <summary>
+    /// Only some files are here, each verified, and nothing here failed its check: the rest was never fetched
+    /// (an on-demand fetch of one book). The files present are served; the torrent is not counted as held.
+    /// </summary>
+    Partial,
     Repairing,
     Retiring,
 
@@ -49,10 +55,10 @@ public sealed record ReplicaStatus
 
     /// <summary>
     /// A file is served only from data the last verification found complete: a Healthy replica (or one being
-    /// scrubbed, which was Healthy), or the intact files of a Damaged one.
+    /// scrubbed, which was Healthy), or the intact files of a Damaged or Partial one.
     /// </summary>
     public bool CanServe(int fileIndex) =>
-        State is ReplicaState.Healthy or ReplicaState.Scrubbing or ReplicaState.Damaged
+        State is ReplicaState.Healthy or ReplicaState.Scrubbing or ReplicaState.Damaged or ReplicaState.Partial
         && LastVerified is not null
         && !BadFiles.Contains(fileIndex);
 

@@ -32,6 +32,9 @@ public sealed class SeedingAgent(SeedingSettings settings, ITorrentEngine engine
 
     // Torrents the daemon was asked to fill from the swarm and not yet handed back for verification; also pass-only.
     private readonly HashSet<string> _swarmFetches = new(StringComparer.Ordinal);
+
+    // The files each on-demand torrent was added (or set) to fetch by this agent; pass-only.
+    private readonly Dictionary<string, HashSet<int>> _onDemandWanted = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private bool _running;
     private bool _again;
@@ -46,6 +49,7 @@ public sealed class SeedingAgent(SeedingSettings settings, ITorrentEngine engine
     {
         _self = Context.Self;
         node.View.Changed += Nudge;
+        node.OnDemand.Requested += NudgeForRequest;
         Context.Timers.StartPeriodic(PollTimer, new SeedingDue(), settings.PollInterval);
         Context.Self.Tell(new SeedingDue());
     }
@@ -53,6 +57,7 @@ public sealed class SeedingAgent(SeedingSettings settings, ITorrentEngine engine
     protected internal override void PostStop()
     {
         node.View.Changed -= Nudge;
+        node.OnDemand.Requested -= NudgeForRequest;
         _stopping.Cancel();
         _stopping.Dispose();
     }
@@ -125,6 +130,8 @@ public sealed class SeedingAgent(SeedingSettings settings, ITorrentEngine engine
         }
     }
 
+    private void NudgeForRequest() => Nudge(string.Empty);
+
     private void PassAgainIfAsked()
     {
         if (_again)
@@ -172,8 +179,9 @@ public sealed class SeedingAgent(SeedingSettings settings, ITorrentEngine engine
             _engine[torrent.Hash] = torrent;
         }
 
-        _swarmFetches.RemoveWhere(name => node.View.Replica(name)?.State is not (ReplicaState.Absent or ReplicaState.Damaged or ReplicaState.Fetching or ReplicaState.Repairing));
-        var plan = SeedingPlanner.Plan(node.View.Torrents, node.View.Replica, _engine, _volumeRoots, settings.FetchFromSwarm ? settings.SwarmFetchAfter : null, now, _swarmFetches);
+        _swarmFetches.RemoveWhere(name => node.View.Replica(name)?.State is not (ReplicaState.Absent or ReplicaState.Damaged or ReplicaState.Partial or ReplicaState.Fetching or ReplicaState.Repairing));
+        var onDemand = node.OnDemand.All.Where(f => f.Phase is OnDemandPhase.Fetching or OnDemandPhase.Verifying).Select(f => f.Torrent).ToHashSet(StringComparer.Ordinal);
+        var plan = SeedingPlanner.Plan(node.View.Torrents, node.View.Replica, _engine, _volumeRoots, settings.FetchFromSwarm ? settings.SwarmFetchAfter : null, now, _swarmFetches, onDemand);
         _swarmFetches.UnionWith(plan.Fetch.Select(f => f.Torrent));
         _swarmFetches.ExceptWith(plan.Verify);
         var problems = new List<string>();
@@ -229,6 +237,11 @@ public sealed class SeedingAgent(SeedingSettings settings, ITorrentEngine engine
             await engine.ResumeAsync(plan.Resume, cancellationToken).ConfigureAwait(false);
         }
 
+        if (settings.FetchOnDemand)
+        {
+            await FetchOnDemandAsync(now, problems, cancellationToken).ConfigureAwait(false);
+        }
+
         // As of this poll: what was just added or resumed shows in the next.
         var ours = _engine.Values.Where(t => _volumeRoots.Any(root => SeedingPlanner.IsUnder(t.SavePath, root))).ToList();
         var status = new SeedingStatus
@@ -240,6 +253,105 @@ public sealed class SeedingAgent(SeedingSettings settings, ITorrentEngine engine
             UploadBytesPerSecond = changes.Transfer.UploadBytesPerSecond,
         };
         return new SeedingPassed(status, plan, problems);
+    }
+
+    /// <summary>
+    /// Carries out the fetches downloads asked for, one step a pass: the daemon is given the torrent with only the
+    /// wanted files (the rest skipped) and hashes whatever is already on disk; when it has them all, the replica
+    /// checks the data itself, and what passes is served (the copy is Partial from then on).
+    /// </summary>
+    private async Task FetchOnDemandAsync(DateTimeOffset now, List<string> problems, CancellationToken cancellationToken)
+    {
+        foreach (var fetch in node.OnDemand.All)
+        {
+            var status = node.View.Replica(fetch.Torrent);
+            if (node.View.Torrent(fetch.Torrent) is not { } held || status is null || status.State is ReplicaState.Lost or ReplicaState.Retiring || status.IsHeld)
+            {
+                // Gone from this node, or held whole now: served (or answered) like any other file.
+                node.OnDemand.Forget(fetch.Torrent);
+                _onDemandWanted.Remove(fetch.Torrent);
+                continue;
+            }
+
+            if (fetch.Phase is OnDemandPhase.Ready or OnDemandPhase.Failed)
+            {
+                continue;
+            }
+
+            if (fetch.Requested.All(status.CanServe))
+            {
+                node.OnDemand.Update(fetch, f => f with { Phase = OnDemandPhase.Ready, Progress = 1, Since = now });
+                continue;
+            }
+
+            if (status.State is ReplicaState.Verifying or ReplicaState.Scrubbing or ReplicaState.Fetching or ReplicaState.Repairing)
+            {
+                // Our own check is running, or a whole copy is on its way (from a peer or the swarm): wait for it.
+                continue;
+            }
+
+            if (fetch.Phase == OnDemandPhase.Verifying)
+            {
+                if (status.Since > fetch.Since)
+                {
+                    node.OnDemand.Update(fetch, f => f with { Phase = OnDemandPhase.Failed, Problem = $"what the swarm sent did not pass our check ({status.Reason}); nothing of it is served", Since = now });
+                }
+
+                continue;
+            }
+
+            var hash = held.Metainfo.InfoHash;
+            try
+            {
+                _engine.TryGetValue(hash, out var inEngine);
+                if (inEngine is not null && !_onDemandWanted.ContainsKey(fetch.Torrent))
+                {
+                    // Added before (seeded whole once, or by an earlier run of the node): the daemon may believe pieces
+                    // are there that are not. Taken out (files kept) and added afresh, so that it hashes what is on disk.
+                    await engine.RemoveAsync(hash, deleteFiles: false, cancellationToken).ConfigureAwait(false);
+                    _engine.Remove(hash);
+                    inEngine = null;
+                }
+
+                if (inEngine is null)
+                {
+                    var metainfo = await ReadTorrentFileAsync(fetch.Torrent, cancellationToken).ConfigureAwait(false);
+                    await engine.AddAsync(new TorrentAddRequest { Metainfo = metainfo, SavePath = held.SaveDirectory, WantedFiles = [.. fetch.Wanted] }, cancellationToken).ConfigureAwait(false);
+                    _onDemandWanted[fetch.Torrent] = [.. fetch.Wanted];
+                    continue;
+                }
+
+                var applied = _onDemandWanted[fetch.Torrent];
+                var more = fetch.Wanted.Where(i => !applied.Contains(i)).ToList();
+                if (more.Count > 0)
+                {
+                    // Another file of the same torrent was asked for: the daemon's state shows it from the next poll.
+                    await engine.SetFilePriorityAsync(hash, more, FilePriority.Normal, cancellationToken).ConfigureAwait(false);
+                    applied.UnionWith(more);
+                    await engine.ResumeAsync([hash], cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                if (inEngine.Activity == TorrentActivity.Paused)
+                {
+                    await engine.ResumeAsync([hash], cancellationToken).ConfigureAwait(false);
+                }
+                else if (inEngine.IsComplete && inEngine.WantedSize >= fetch.WantedBytes)
+                {
+                    node.OnDemand.Update(fetch, f => f with { Phase = OnDemandPhase.Verifying, Progress = 1, Since = now });
+                    node.Verify(fetch.Torrent, $"the on-demand fetch of {fetch.Wanted.Count} files through {engine.Description} completed");
+                }
+                else
+                {
+                    node.OnDemand.Update(fetch, f => f with { Progress = inEngine.Progress });
+                }
+            }
+            catch (Exception e) when (e is IOException or MetainfoException or TorrentEngineException { Kind: EngineErrorKind.InvalidTorrent or EngineErrorKind.Rejected })
+            {
+                node.OnDemand.Update(fetch, f => f with { Phase = OnDemandPhase.Failed, Problem = e.Message, Since = now });
+                problems.Add($"{fetch.Torrent} could not be fetched on demand: {e.Message}");
+            }
+        }
     }
 
     /// <summary>The .torrent the node registered, which the daemon is given.</summary>

@@ -10,8 +10,10 @@ namespace LibraryCluster.Actors.Swarm;
 /// (Healthy, or Healthy being scrubbed) seeded from its own volume; a replica that is anything else not offered;
 /// retired, lost or moved torrents out of the daemon, their files left alone. Torrents the daemon holds outside
 /// this node's volumes belong to someone else and are never touched. With swarm fetching on, a copy that has
-/// waited longer than the grace period with no data (Absent) or with damage (Damaged) is filled by the daemon,
-/// and verified by us when the daemon says it is complete. Pure, so that the rules are tested without a daemon.
+/// waited longer than the grace period with no data (Absent), part of it (Partial) or with damage (Damaged) is
+/// filled by the daemon, and verified by us when the daemon says it is complete. Torrents fetched on demand, and
+/// Partial copies the daemon already has, are the <see cref="SeedingAgent"/>'s to handle and left alone here.
+/// Pure, so that the rules are tested without a daemon.
 /// </summary>
 public static class SeedingPlanner
 {
@@ -22,6 +24,7 @@ public static class SeedingPlanner
     /// <param name="swarmFetchAfter">How long a copy waits for a nearer source (a cluster peer) before the swarm is asked; null never asks it.</param>
     /// <param name="now">The time, to judge that wait.</param>
     /// <param name="swarmFetches">Torrents whose copy the daemon was asked to fill (a fetch from cluster peers is never one of them).</param>
+    /// <param name="onDemand">Torrents with an on-demand fetch: the daemon has only some of their files, on purpose.</param>
     public static SeedingPlan Plan(
         IEnumerable<HeldTorrent> held,
         Func<string, ReplicaStatus?> replica,
@@ -29,7 +32,8 @@ public static class SeedingPlanner
         IReadOnlyCollection<string> volumeRoots,
         TimeSpan? swarmFetchAfter = null,
         DateTimeOffset now = default,
-        IReadOnlySet<string>? swarmFetches = null)
+        IReadOnlySet<string>? swarmFetches = null,
+        IReadOnlySet<string>? onDemand = null)
     {
         var fetch = new List<SeedingAdd>();
         var progress = new List<(string, double)>();
@@ -60,6 +64,11 @@ public static class SeedingPlanner
                 continue;
             }
 
+            if (!status.IsHeld && onDemand?.Contains(torrent.Name) == true && status.State is not (ReplicaState.Fetching or ReplicaState.Repairing))
+            {
+                continue;
+            }
+
             if (status.IsHeld)
             {
                 if (inEngine is null)
@@ -78,7 +87,7 @@ public static class SeedingPlanner
                     resume.Add(hash);
                 }
             }
-            else if (swarmFetchAfter is { } grace && status.State is ReplicaState.Absent or ReplicaState.Damaged)
+            else if (swarmFetchAfter is { } grace && status.State is ReplicaState.Absent or ReplicaState.Damaged or ReplicaState.Partial)
             {
                 if (now - status.Since >= grace)
                 {
@@ -99,6 +108,11 @@ public static class SeedingPlanner
                 {
                     progress.Add((torrent.Name, inEngine.Progress));
                 }
+            }
+            else if (status.State == ReplicaState.Partial && inEngine is not null)
+            {
+                // Fetched on demand before: the daemon offers only pieces it has itself checked, and keeps them for the next request.
+                continue;
             }
             else if (inEngine is not null && inEngine.Activity != TorrentActivity.Paused)
             {

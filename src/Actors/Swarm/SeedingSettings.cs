@@ -11,4 +11,7 @@ public sealed record SeedingSettings
 
     /// <summary>How long a copy waits for a nearer source (a cluster peer) before the swarm is asked.</summary>
     public TimeSpan SwarmFetchAfter { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A download of a file not held here has the daemon fetch just that file (see <see cref="OnDemandFetches"/>).</summary>
+    public bool FetchOnDemand { get; init; }
 }

@@ -43,11 +43,7 @@ internal static class ScrapeCommand
 
             var (torrents, problems) = TorrentFiles.Load(parse.GetValue(paths)!);
             var store = new ScrapeStore(where.Open(parse, create: true));
-            var work = torrents
-                .SelectMany(t => TrackerScraper.TrackersOf(t.Torrent).Select(tracker => (Tracker: tracker, t.Torrent.InfoHash)))
-                .GroupBy(w => w.Tracker, StringComparer.Ordinal)
-                .Select(g => (g.Key, (IReadOnlyCollection<InfoHash>)g.Select(w => w.InfoHash).ToList()))
-                .ToList();
+            var work = TrackerScraper.GroupByTracker(torrents.Select(t => t.Torrent));
             problems.AddRange(torrents.Where(t => TrackerScraper.TrackersOf(t.Torrent).Count == 0).Select(t => $"{t.Name}: names no tracker, so it cannot be scraped"));
 
             using var scraper = new TrackerScraper(options);

@@ -35,11 +35,14 @@ internal static class SearchCommand
         var limit = new Option<int>("--limit") { Description = $"Results per page (1-{SearchQuery.MaxLimit}).", DefaultValueFactory = _ => 20 };
         var offset = new Option<int>("--offset") { Description = "Results to skip (paging)." };
         var json = new Option<bool>("--json") { Description = "Print JSON for scripts." };
+        var es = new Option<string?>("--es") { Description = "Search this Elasticsearch instead of the catalogue file (its index, built by 'libcluster elastic index'); credentials and CA from $ELASTICSEARCH_API_KEY, or $ELASTICSEARCH_USERNAME and $ELASTICSEARCH_PASSWORD, and $ELASTICSEARCH_CA_FILE.", HelpName = "URL" };
+        var alias = new Option<string>("--alias") { Description = "With --es: the alias to search.", DefaultValueFactory = _ => new Search.Elasticsearch.ElasticsearchOptions().Alias };
+        db.Required = false;
         var command = new Command(
             "search",
             "Search the whole catalogue (held or not). Any text is safe to type; quotes make phrases; the last word matches as a prefix.\n\nExamples:\n  libcluster search \"quantum mechanics\" --db catalog.db --lang English --ext pdf\n  libcluster search 978-0-07-136362-4 --db catalog.db")
         {
-            text, db, collection, language, extension, yearFrom, yearTo, held, hidden, sort, limit, offset, json,
+            text, db, collection, language, extension, yearFrom, yearTo, held, hidden, sort, limit, offset, json, es, alias,
         };
         command.SetAction((parse, cancellationToken) => Terminal.RunAsync(async () =>
         {
@@ -60,8 +63,7 @@ internal static class SearchCommand
                 Offset = parse.GetValue(offset) is var o and >= 0 ? o : throw new ArgumentException($"--offset {parse.GetValue(offset)}: must not be negative"),
             };
 
-            using var search = new SqliteCatalogSearch(CatalogCommands.ExistingDatabase(parse.GetValue(db)!));
-            var results = await search.SearchAsync(query, cancellationToken).ConfigureAwait(false);
+            var results = await SearchAsync(parse, query, db, es, alias, cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(json))
             {
                 Terminal.WriteJson(new
@@ -69,6 +71,8 @@ internal static class SearchCommand
                     results.Mode,
                     results.Total,
                     results.TotalIsExact,
+                    results.TimedOut,
+                    results.Fuzzy,
                     Milliseconds = Math.Round(results.Elapsed.TotalMilliseconds, 2),
                     results.EngineQuery,
                     results.Facets,
@@ -106,10 +110,45 @@ internal static class SearchCommand
             }
 
             var shown = results.Hits.Count == 0 ? "none shown" : $"showing {query.Offset + 1}-{query.Offset + results.Hits.Count}";
-            AnsiConsole.WriteLine($"Count: {(results.TotalIsExact ? string.Empty : "at least ")}{results.Total:N0} results ({shown}) in {results.Elapsed.TotalMilliseconds:0.0} ms");
+            AnsiConsole.WriteLine($"Count: {(results.TotalIsExact ? string.Empty : "at least ")}{results.Total:N0} results ({shown}) in {results.Elapsed.TotalMilliseconds:0.0} ms{(results.Fuzzy ? "; nothing matched as typed, these allow small misspellings" : string.Empty)}{(results.TimedOut ? "; out of time, results are partial" : string.Empty)}");
             return ExitCodes.Ok;
         }));
         return command;
+    }
+
+    /// <summary>The catalogue file's FTS5 index, or with --es the Elasticsearch index: the same query, the same results.</summary>
+    private static async Task<SearchResults> SearchAsync(ParseResult parse, SearchQuery query, Option<FileInfo> db, Option<string?> es, Option<string> alias, CancellationToken cancellationToken)
+    {
+        if (parse.GetValue(es) is not { } url)
+        {
+            var file = parse.GetValue(db) ?? throw new ArgumentException("name the catalogue with --db PATH, or an Elasticsearch with --es URL");
+            using var sqlite = new SqliteCatalogSearch(CatalogCommands.ExistingDatabase(file));
+            return await sqlite.SearchAsync(query, cancellationToken).ConfigureAwait(false);
+        }
+
+        var options = new Search.Elasticsearch.ElasticsearchOptions
+        {
+            Url = url,
+            Alias = parse.GetValue(alias)!,
+            ApiKey = Environment.GetEnvironmentVariable("ELASTICSEARCH_API_KEY"),
+            Username = Environment.GetEnvironmentVariable("ELASTICSEARCH_USERNAME"),
+            Password = Environment.GetEnvironmentVariable("ELASTICSEARCH_PASSWORD"),
+            CaFile = Environment.GetEnvironmentVariable("ELASTICSEARCH_CA_FILE"),
+        };
+        if (options.Validate("--es: ") is { Count: > 0 } problems)
+        {
+            throw new ArgumentException(string.Join("; ", problems));
+        }
+
+        using var client = new Search.Elasticsearch.ElasticsearchClient(options);
+        try
+        {
+            return await new Search.Elasticsearch.ElasticsearchCatalogSearch(client).SearchAsync(query, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Search.Elasticsearch.ElasticsearchException e)
+        {
+            throw new IOException($"Elasticsearch: {e.Message}", e);
+        }
     }
 
     private static string Cut(string text, int length) => text.Length <= length ? text : text[..(length - 1)] + "…";

@@ -15,6 +15,12 @@ public sealed class NodeOptions
     /// <summary>Disks to keep torrents on; empty means one volume at DataDirectory/volumes/default.</summary>
     public List<VolumeSettings> Volumes { get; set; } = [];
 
+    /// <summary>
+    /// A folder of settings as files, one per key (e.g. Cluster__Zone), read at start over appsettings.json and
+    /// the environment (the command line still wins); see NodeApplication.SettingsDirectoryKey. None by default.
+    /// </summary>
+    public string? SettingsDirectory { get; set; }
+
     /// <summary>Bearer token for /api/admin and the dashboard; none disables them.</summary>
     public string? AdminToken { get; set; }
 

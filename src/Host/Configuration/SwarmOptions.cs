@@ -60,6 +60,19 @@ public sealed class SwarmOptions
     /// <summary>How long a copy waits for a cluster peer before the swarm is asked.</summary>
     public TimeSpan FetchMissingAfter { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// A download of a file this node does not hold (its torrent registered here, but not held whole) has the daemon
+    /// fetch just that file and the files sharing its pieces; the node verifies it, serves it and keeps it. Meanwhile
+    /// the person sees the fetch's progress.
+    /// </summary>
+    public bool FetchOnDemand { get; set; }
+
+    /// <summary>
+    /// How often the node asks the trackers of every torrent it holds for seeder counts (stored in its database,
+    /// shown on the dashboard, read by the holdings policy); zero turns scraping off. Needs no daemon.
+    /// </summary>
+    public TimeSpan ScrapeInterval { get; set; } = TimeSpan.FromHours(6);
+
     /// <summary>How often the node asks the daemon what changed (replica changes start a pass at once).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
 

@@ -8,6 +8,12 @@ public sealed class SwarmOptionsValidator : IValidateOptions<SwarmOptions>
 {
     public ValidateOptionsResult Validate(string? name, SwarmOptions options)
     {
+        // Scraping needs no daemon, so its setting is checked in every node.
+        if (options.ScrapeInterval < TimeSpan.Zero || (options.ScrapeInterval > TimeSpan.Zero && options.ScrapeInterval < TimeSpan.FromSeconds(1)))
+        {
+            return ValidateOptionsResult.Fail($"Swarm:ScrapeInterval {options.ScrapeInterval} must be 0 (off) or at least 1 second");
+        }
+
         if (!options.Enabled)
         {
             return ValidateOptionsResult.Success;

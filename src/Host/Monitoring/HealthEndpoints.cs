@@ -17,11 +17,17 @@ public static class HealthEndpoints
     }
 
     /// <summary>Ready while the stores answer and at least one volume works; failed volumes are listed either way.</summary>
-    private static async Task<IResult> ReadyAsync(NodeLifetime lifetime, MirrorNode node, CatalogReader catalog, SwarmRuntime swarm, CancellationToken cancellationToken)
+    private static async Task<IResult> ReadyAsync(NodeLifetime lifetime, NodeDrain drain, MirrorNode node, CatalogReader catalog, SwarmRuntime swarm, CancellationToken cancellationToken)
     {
         if (!lifetime.Started)
         {
             return Results.Text("starting\n", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
+        if (drain.Draining)
+        {
+            // Asked to drain before a planned stop (POST /drain): take no new requests, finish those in flight.
+            return Results.Text($"draining: {drain.InFlight} requests in flight\n", statusCode: StatusCodes.Status503ServiceUnavailable);
         }
 
         var problems = new List<string>();

@@ -60,13 +60,53 @@ public static partial class DemoCollection
             var target = Path.Join(volume.Path, torrent.Name);
             if (!Directory.Exists(target))
             {
-                Directory.Move(Path.Join(sampleDirectory, "data", torrent.Name), target);
+                MoveDirectory(Path.Join(sampleDirectory, "data", torrent.Name), target);
             }
 
             File.Copy(Path.Join(sampleDirectory, "torrents", torrent.Name + ".torrent"), Path.Join(watch, torrent.Name + ".torrent"), overwrite: true);
         }
 
         LogPlaced(logger, manifest.Torrents.Count, manifest.DataBytes, volumes.Count);
+    }
+
+    /// <summary>
+    /// Moves a folder; across file systems (volumes on disks of their own, as on Kubernetes, where rename fails
+    /// with EXDEV) by copying it under a temporary name, renaming that into place and deleting the source.
+    /// </summary>
+    internal static void MoveDirectory(string source, string target)
+    {
+        try
+        {
+            Directory.Move(source, target);
+            return;
+        }
+        catch (IOException) when (Directory.Exists(source) && !Directory.Exists(target))
+        {
+            // A different device: fall through to a copy.
+        }
+
+        var partial = target + ".partial";
+        if (Directory.Exists(partial))
+        {
+            Directory.Delete(partial, recursive: true);
+        }
+
+        CopyTree(new DirectoryInfo(source), Directory.CreateDirectory(partial));
+        Directory.Move(partial, target);
+        Directory.Delete(source, recursive: true);
+
+        static void CopyTree(DirectoryInfo from, DirectoryInfo to)
+        {
+            foreach (var file in from.EnumerateFiles())
+            {
+                file.CopyTo(Path.Join(to.FullName, file.Name));
+            }
+
+            foreach (var folder in from.EnumerateDirectories())
+            {
+                CopyTree(folder, to.CreateSubdirectory(folder.Name));
+            }
+        }
     }
 
     [LoggerMessage(2001, LogLevel.Information, "demo: {Catalog} exists, the data directory is left as it is")]

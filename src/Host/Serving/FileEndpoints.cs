@@ -87,6 +87,11 @@ public static class FileEndpoints
                 return forwarded;
             }
 
+            if (OnDemandAnswer.TryFetch(record, context, node) is { } fetching)
+            {
+                return fetching;
+            }
+
             var state = node.View.Replica(record.Torrent)?.State.ToString().ToLowerInvariant() ?? "not held";
             return Answers.NotFound(context, "Not held here", $"{name} is in torrent {record.Torrent}, which this mirror does not hold intact ({state}). Try another mirror, or fetch the torrent.");
         }

@@ -23,6 +23,7 @@ public sealed partial class SwarmService(SwarmRuntime swarm, MirrorNode node, IL
                     PollInterval = options.PollInterval,
                     FetchFromSwarm = options.FetchMissing,
                     SwarmFetchAfter = options.FetchMissingAfter,
+                    FetchOnDemand = options.FetchOnDemand,
                 },
                 engine);
         }

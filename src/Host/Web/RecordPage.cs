@@ -1,5 +1,6 @@
 using System.Text;
 using LibraryCluster.Actors.Node;
+using LibraryCluster.Actors.Replicas;
 using LibraryCluster.Catalog.Records;
 
 namespace LibraryCluster.Host.Web;
@@ -33,6 +34,11 @@ public static class RecordPage
                 : replica is null ? $"This mirror does not hold torrent {record.Torrent}."
                 : $"This mirror's copy of torrent {record.Torrent} is {replica.State.ToString().ToLowerInvariant()}: {replica.Reason}.";
             body.Append(FormattableString.Invariant($"<p class=\"notice\" id=\"not-held\">Not available here. {Html.Encode(why)}</p>"));
+            if (node.OnDemand.Enabled && replica is not null && replica.State is not (ReplicaState.Lost or ReplicaState.Retiring))
+            {
+                // Fetched on demand: the download address shows the fetch's progress until the file is ready.
+                body.Append(FormattableString.Invariant($"<p><a class=\"button\" id=\"fetch\" href=\"{Html.Encode(DownloadLink(record))}\">Fetch it from the swarm and download ({Html.Bytes(record.Filesize)})</a></p>"));
+            }
         }
 
         body.Append("<dl class=\"fields\">");

@@ -66,7 +66,9 @@ public static class SearchPage
 
         body.Append("</aside><section>");
         var total = results.TotalIsExact ? $"{results.Total:N0}" : $"{results.Total:N0}+";
-        body.Append(Invariant($"<p class=\"meta\" id=\"total\">{total} results ({results.Elapsed.TotalMilliseconds:0} ms)</p><ol class=\"hits\">"));
+        var notes = (results.Fuzzy ? " · nothing matched as typed: these allow small misspellings" : string.Empty)
+            + (results.TimedOut ? " · the search ran out of time: results are partial" : string.Empty);
+        body.Append(Invariant($"<p class=\"meta\" id=\"total\">{total} results ({results.Elapsed.TotalMilliseconds:0} ms){notes}</p><ol class=\"hits\">"));
         foreach (var hit in results.Hits)
         {
             body.Append(Hit(hit));

@@ -1,3 +1,4 @@
+using LibraryCluster.Actors.Cluster.Store;
 using LibraryCluster.Actors.Node;
 using LibraryCluster.Host.Api;
 using LibraryCluster.Host.Node;
@@ -72,7 +73,7 @@ public static class WebEndpoints
         return Results.Content(RecordPage.Render(record, description, node), "text/html; charset=utf-8");
     }
 
-    private static async Task<IResult> DashboardAsync(HttpContext context, AdminAuth auth, MirrorNode node, SwarmRuntime swarm, CancellationToken cancellationToken)
+    private static async Task<IResult> DashboardAsync(HttpContext context, AdminAuth auth, MirrorNode node, SwarmRuntime swarm, ScrapeStore scrapes, ScrapeService scraping, CancellationToken cancellationToken)
     {
         if (!auth.IsAuthorized(context))
         {
@@ -81,6 +82,7 @@ public static class WebEndpoints
 
         var volumes = await node.GetVolumesAsync(cancellationToken).ConfigureAwait(false);
         var seeding = await swarm.DescribeAsync(cancellationToken).ConfigureAwait(false);
-        return Results.Content(DashboardPage.Render(node, volumes, node.Store.RecentJournal(50), seeding), "text/html; charset=utf-8");
+        var swarms = DashboardPage.Swarms(node, scrapes, DateTimeOffset.UtcNow);
+        return Results.Content(DashboardPage.Render(node, volumes, node.Store.RecentJournal(50), seeding, swarms, scraping.Last), "text/html; charset=utf-8");
     }
 }

@@ -32,6 +32,14 @@ public sealed class TrackerScraper : IDisposable
     public TrackerBackoff Backoff { get; }
 
     /// <summary>Every tracker a torrent names (announce, then the announce-list's tiers), once each.</summary>
+    /// <summary>The scrapes to make for <paramref name="torrents"/>: each tracker any of them names, with the info-hashes naming it.</summary>
+    public static IReadOnlyList<(string Tracker, IReadOnlyCollection<InfoHash> Hashes)> GroupByTracker(IEnumerable<TorrentMetainfo> torrents) =>
+        torrents
+            .SelectMany(t => TrackersOf(t).Select(tracker => (Tracker: tracker, t.InfoHash)))
+            .GroupBy(w => w.Tracker, StringComparer.Ordinal)
+            .Select(g => (g.Key, (IReadOnlyCollection<InfoHash>)g.Select(w => w.InfoHash).Distinct().ToList()))
+            .ToList();
+
     public static IReadOnlyList<string> TrackersOf(TorrentMetainfo torrent) =>
         new[] { torrent.Announce }.Concat(torrent.AnnounceList.SelectMany(tier => tier))
             .Where(url => !string.IsNullOrWhiteSpace(url)).Select(url => url!.Trim()).Distinct(StringComparer.Ordinal).ToList();

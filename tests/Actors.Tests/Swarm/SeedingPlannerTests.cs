@@ -187,6 +187,33 @@ public sealed class SeedingPlannerTests : IDisposable
         Assert.Empty(plan.Progress);
     }
 
+    [Fact]
+    public async Task A_Torrent_Fetched_On_Demand_Is_Left_To_The_Agent_And_A_Partial_Copy_Keeps_What_The_Daemon_Has()
+    {
+        var onDemand = await HoldAsync("r_1000", ReplicaState.Absent);
+        var partial = await HoldAsync("r_2000", ReplicaState.Partial);
+        var partialNotInDaemon = await HoldAsync("r_3000", ReplicaState.Partial);
+        InEngine(onDemand, TorrentActivity.Downloading);
+        InEngine(partial, TorrentActivity.Seeding);
+
+        var plan = SeedingPlanner.Plan(_held, name => _replicas.GetValueOrDefault(name), _engine, [Volume], onDemand: new HashSet<string> { "r_1000" });
+
+        // Never added with skip-checking either: the daemon would then offer pieces that are not there.
+        Assert.True(plan.IsEmpty);
+        Assert.DoesNotContain(plan.Add, a => a.Torrent == partialNotInDaemon.Name);
+    }
+
+    [Fact]
+    public async Task With_Swarm_Fetching_On_A_Partial_Copy_Is_Filled_Whole()
+    {
+        var partial = await HoldAsync("r_1000", ReplicaState.Partial);
+        InEngine(partial, TorrentActivity.Seeding);
+
+        var plan = SwarmPlan();
+
+        Assert.Equal(["r_1000"], plan.Fetch.Select(f => f.Torrent));
+    }
+
     private static readonly DateTimeOffset Now = DateTimeOffset.UnixEpoch + TimeSpan.FromDays(1);
 
     private SeedingPlan SwarmPlan(params string[] swarmFetches) =>

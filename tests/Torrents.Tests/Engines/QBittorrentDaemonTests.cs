@@ -29,6 +29,24 @@ public sealed class QBittorrentDaemonTests
     }
 
     [Fact]
+    public async Task A_Daemon_Alive_But_Silent_Is_Killed_And_Restarted()
+    {
+        await using var server = await QBittorrentServer.StartAsync(o => o with
+        {
+            HealthCheckInterval = TimeSpan.FromMilliseconds(200), HealthCheckTimeout = TimeSpan.FromMilliseconds(500), SilentChecksBeforeRestart = 2,
+        });
+        var first = server.Daemon.ProcessId!.Value;
+
+        // Frozen: the process is there, its WebAPI never answers (what a deadlocked daemon looks like from outside).
+        Process.Start("kill", ["-STOP", first.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+
+        await Eventually.UntilAsync(() => Task.FromResult((server.Daemon.Starts, server.Daemon.State)), s => s is (2, DaemonState.Running), TimeSpan.FromMilliseconds(20));
+        Assert.False(Processes.IsRunning(first));
+        Assert.Contains($"qbittorrent-nox (pid {first}) was running but did not answer its WebAPI 2 times in a row", server.Daemon.LastProblem, StringComparison.Ordinal);
+        Assert.True((await server.Engine.CheckHealthAsync()).Answering);
+    }
+
+    [Fact]
     public async Task Stopping_Shuts_The_Daemon_Down_And_It_Starts_Again_With_Its_Torrents()
     {
         var server = await QBittorrentServer.StartAsync();

@@ -204,10 +204,17 @@ public sealed partial class QBittorrentDaemon : IAsyncDisposable
                 _answering.TrySetResult();
             }
 
-            await process.WaitForExitAsync(stopping).ConfigureAwait(false);
-            var tail = OutputTail();
-            LastProblem = $"qbittorrent-nox (pid {process.Id}) exited with code {process.ExitCode}{tail}";
-            LogDied(_logger, process.Id, process.ExitCode, tail);
+            if (await WatchAsync(process, stopping).ConfigureAwait(false) is { } hung)
+            {
+                LastProblem = $"qbittorrent-nox (pid {process.Id}) {hung}: killed";
+                LogHung(_logger, process.Id, hung);
+            }
+            else
+            {
+                var tail = OutputTail();
+                LastProblem = $"qbittorrent-nox (pid {process.Id}) exited with code {process.ExitCode}{tail}";
+                LogDied(_logger, process.Id, process.ExitCode, tail);
+            }
         }
         finally
         {
@@ -224,6 +231,52 @@ public sealed partial class QBittorrentDaemon : IAsyncDisposable
                 }
 
                 process.Dispose();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Waits until the process exits, asking its WebAPI every <see cref="QBittorrentDaemonOptions.HealthCheckInterval"/>
+    /// meanwhile. A daemon alive but silent too many times in a row is as useless as a dead one: it is killed (and so
+    /// restarted like one that died), and what was seen is returned; null when it exited by itself.
+    /// </summary>
+    private async Task<string?> WatchAsync(Process process, CancellationToken stopping)
+    {
+        var silent = 0;
+        while (true)
+        {
+            using (var tick = CancellationTokenSource.CreateLinkedTokenSource(stopping))
+            {
+                tick.CancelAfter(_options.HealthCheckInterval);
+                try
+                {
+                    await process.WaitForExitAsync(tick.Token).ConfigureAwait(false);
+                    return null;
+                }
+                catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
+                {
+                    // Still running: time to ask it.
+                }
+            }
+
+            using var ask = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+            ask.CancelAfter(_options.HealthCheckTimeout);
+            bool answers;
+            try
+            {
+                answers = (await Engine.CheckHealthAsync(ask.Token).ConfigureAwait(false)).IsUp;
+            }
+            catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
+            {
+                answers = false;
+            }
+
+            silent = answers ? 0 : silent + 1;
+            if (silent >= _options.SilentChecksBeforeRestart && !process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+                return $"was running but did not answer its WebAPI {silent} times in a row, {_options.HealthCheckInterval.TotalSeconds:0.#} s apart";
             }
         }
     }
@@ -441,6 +494,9 @@ public sealed partial class QBittorrentDaemon : IAsyncDisposable
 
     [LoggerMessage(7007, LogLevel.Warning, "a qBittorrent already answers at {WebUiUrl}, left over from an earlier run: asking it to quit before starting ours")]
     private static partial void LogLeftover(ILogger logger, Uri webUiUrl);
+
+    [LoggerMessage(7009, LogLevel.Warning, "qbittorrent-nox (pid {ProcessId}) {What}: killed, to be restarted")]
+    private static partial void LogHung(ILogger logger, int processId, string what);
 
     [LoggerMessage(7008, LogLevel.Debug, "qbittorrent-nox: {Line}")]
     private static partial void LogOutput(ILogger logger, string line);

@@ -45,6 +45,17 @@ public sealed record QBittorrentDaemonOptions
 
     public TimeSpan MaxRestartDelay { get; init; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// How often a running daemon's WebAPI is asked whether it answers (each ask waits up to <see cref="HealthCheckTimeout"/>).
+    /// A daemon alive but silent for <see cref="SilentChecksBeforeRestart"/> asks in a row is hung: it is killed and restarted.
+    /// The defaults allow about a minute, so a daemon merely busy (hashing thousands of torrents) is left alone.
+    /// </summary>
+    public TimeSpan HealthCheckInterval { get; init; } = TimeSpan.FromSeconds(15);
+
+    public TimeSpan HealthCheckTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    public int SilentChecksBeforeRestart { get; init; } = 4;
+
     /// <summary>More (section, key, value) entries for qBittorrent.conf, written after ours (so they win); for tests and experts.</summary>
     public IReadOnlyList<(string Section, string Key, string Value)> AdditionalSettings { get; init; } = [];
 
