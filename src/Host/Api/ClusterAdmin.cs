@@ -15,7 +15,7 @@ namespace LibraryCluster.Host.Api;
 /// epoch it was decided at (read again and decide again when another node changed the map first), and asks the
 /// nodes holding a torrent to scrub it.
 /// </summary>
-public sealed class ClusterAdmin(ClusterRuntime cluster, MirrorNode node, ILogger<ClusterAdmin> logger)
+public sealed partial class ClusterAdmin(ClusterRuntime cluster, MirrorNode node, ILogger<ClusterAdmin> logger)
 {
     /// <summary>The header the CLI names its user in (the context's user, or the login and host name).</summary>
     public const string UserHeader = "X-LibraryCluster-User";
@@ -59,7 +59,7 @@ public sealed class ClusterAdmin(ClusterRuntime cluster, MirrorNode node, ILogge
             {
                 foreach (var applied in change.Changes)
                 {
-                    logger.LogWarning("operator changed the cluster map at epoch {Epoch}: {Change}", epoch, applied);
+                    LogChanged(logger, epoch, applied);
                 }
 
                 node.ReconcileNow();
@@ -123,6 +123,9 @@ public sealed class ClusterAdmin(ClusterRuntime cluster, MirrorNode node, ILogge
 
         return count;
     }
+
+    [LoggerMessage(2030, LogLevel.Warning, "operator changed the cluster map at epoch {Epoch}: {Change}")]
+    private static partial void LogChanged(ILogger logger, long epoch, MapChange change);
 
     private async Task<ScrubAsked> AskPeerAsync(ClusterNode peer, string? torrent, CancellationToken cancellationToken)
     {
