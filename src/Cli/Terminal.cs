@@ -14,6 +14,9 @@ internal static class Terminal
         Converters = { new JsonStringEnumConverter() },
     };
 
+    /// <summary>The same, one object per line (for following a stream).</summary>
+    public static JsonSerializerOptions JsonLines { get; } = new(Json) { WriteIndented = false };
+
     /// <summary>Progress bars only when a person is watching; scripts and pipes get plain lines.</summary>
     public static bool IsInteractive => !Console.IsOutputRedirected && !Console.IsErrorRedirected && AnsiConsole.Profile.Capabilities.Interactive;
 
@@ -25,6 +28,11 @@ internal static class Terminal
         try
         {
             return await body().ConfigureAwait(false);
+        }
+        catch (Connection.AdminException e)
+        {
+            await Console.Error.WriteLineAsync($"libcluster: {e.Message}").ConfigureAwait(false);
+            return e.ExitCode;
         }
         catch (OperationCanceledException)
         {

@@ -10,9 +10,9 @@ namespace LibraryCluster.Cli;
 /// </summary>
 internal static class TorrentFiles
 {
-    public static (List<(string Name, TorrentMetainfo Torrent)> Torrents, List<string> Problems) Load(IEnumerable<FileSystemInfo> paths)
+    public static (List<(string Name, TorrentMetainfo Torrent, string Path)> Torrents, List<string> Problems) Load(IEnumerable<FileSystemInfo> paths)
     {
-        var torrents = new List<(string, TorrentMetainfo)>();
+        var torrents = new List<(string, TorrentMetainfo, string)>();
         var problems = new List<string>();
         foreach (var path in paths)
         {
@@ -26,7 +26,7 @@ internal static class TorrentFiles
             {
                 try
                 {
-                    torrents.Add((Path.GetFileNameWithoutExtension(file), MetainfoParser.Load(file)));
+                    torrents.Add((Path.GetFileNameWithoutExtension(file), MetainfoParser.Load(file), file));
                 }
                 catch (TorrentException e)
                 {

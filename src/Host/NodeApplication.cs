@@ -56,14 +56,15 @@ public static class NodeApplication
         services.AddSingleton<IValidateOptions<NodeOptions>, NodeOptionsValidator>();
         services.AddOptions<ClusterOptions>().Bind(builder.Configuration.GetSection(ClusterOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ClusterOptions>, ClusterOptionsValidator>();
-        services.AddSingleton(provider => new ClusterRuntime(provider.GetRequiredService<IOptions<ClusterOptions>>().Value));
+        services.AddSingleton(provider => new ClusterRuntime(provider.GetRequiredService<IOptions<ClusterOptions>>().Value, provider.GetRequiredService<IOptions<NodeOptions>>().Value));
+        services.AddSingleton<ClusterAdmin>();
         services.AddOptions<SwarmOptions>().Bind(builder.Configuration.GetSection(SwarmOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SwarmOptions>, SwarmOptionsValidator>();
         services.AddSingleton(provider => new SwarmRuntime(
             provider.GetRequiredService<IOptions<SwarmOptions>>().Value, provider.GetRequiredService<IOptions<NodeOptions>>().Value, provider.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<DownloadForwarder>();
-        // Where the node keeps its state: the cluster's database, or node.db for a single node. Its replicas and the scrapes share it.
-        services.AddSingleton(provider => provider.GetRequiredService<ClusterRuntime>().Store?.Database ?? ClusterDatabase.Sqlite(provider.GetRequiredService<IOptions<NodeOptions>>().Value.NodeStorePath));
+        // Where the node keeps its state: the cluster's database, or node.db for a single node (a cluster of one). Its replicas, the map and the scrapes share it.
+        services.AddSingleton(provider => provider.GetRequiredService<ClusterRuntime>().Map.Database);
         services.AddSingleton(provider => CreateNode(provider.GetRequiredService<IOptions<NodeOptions>>().Value, provider.GetRequiredService<ClusterRuntime>(), provider.GetRequiredService<ClusterDatabase>(), provider.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<NodeLifetime>();
         services.AddHostedService(provider => provider.GetRequiredService<NodeLifetime>());
@@ -94,6 +95,7 @@ public static class NodeApplication
         app.MapWebEndpoints();
         app.MapFileEndpoints();
         app.MapApiEndpoints();
+        app.MapAdminEndpoints();
         app.MapHealthEndpoints();
         app.MapClusterEndpoints();
         app.MapDrainEndpoint();
@@ -116,7 +118,7 @@ public static class NodeApplication
         };
         Directory.CreateDirectory(options.DataDirectory);
         // A single node keeps its replicas in node.db under one fixed id; a cluster node in the shared database under its own.
-        var store = new SqlNodeStore(database, cluster.Store is null ? "local" : cluster.Options.NodeId);
+        var store = new SqlNodeStore(database, cluster.NodeId);
         return new MirrorNode(settings, store, loggers, fetcher: cluster.Fetcher);
     }
 

@@ -171,7 +171,7 @@ public sealed class CatalogCommandTests : IDisposable
         var killed = _temp.Join("killed.db");
 
         // Kill the importer as soon as its first small transaction is visible.
-        var start = new ProcessStartInfo("dotnet", [Path.Join(AppContext.BaseDirectory, "libcluster.dll"), "catalog", "import", dump, "--db", killed, "--batch-rows", "500"])
+        var start = new ProcessStartInfo("dotnet", [CliRunner.Dll, "catalog", "import", dump, "--db", killed, "--batch-rows", "500"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

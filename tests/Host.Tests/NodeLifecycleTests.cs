@@ -41,7 +41,7 @@ public sealed class NodeLifecycleTests(FastProbeNodeFixture node) : IClassFixtur
     }
 
     [Fact]
-    public async Task A_volume_that_disappears_turns_its_replicas_lost_and_the_api_dashboard_and_downloads_say_so()
+    public async Task A_volume_that_disappears_turns_its_replicas_lost_places_them_again_on_the_other_volume_and_the_api_dashboard_and_downloads_say_so()
     {
         var onA = (await node.Admin.GetFromJsonAsync<JsonElement>("/api/admin/torrents")).EnumerateArray()
             .Where(t => t.GetProperty("volume").GetString() == "a").Select(t => t.GetProperty("name").GetString()!).ToList();
@@ -55,23 +55,26 @@ public sealed class NodeLifecycleTests(FastProbeNodeFixture node) : IClassFixtur
             () => node.Admin.GetFromJsonAsync<JsonElement>("/api/admin/volumes"),
             list => list.EnumerateArray().Any(v => v.GetProperty("id").GetString() == "a" && v.GetProperty("state").GetString() == "Failed"));
         Assert.Contains("vanished", volumes.EnumerateArray().First(v => v.GetProperty("id").GetString() == "a").GetProperty("reason").GetString(), StringComparison.Ordinal);
+        // The node is a cluster of one: its copies are Lost, then placed again on volume b, where they wait for a source.
         foreach (var name in onA)
         {
-            await Eventually.UntilAsync(() => TorrentAsync(name), t => NodeFixture.ReplicaState(t) == "Lost");
+            var torrent = await Eventually.UntilAsync(() => TorrentAsync(name), t => NodeFixture.ReplicaState(t) == "Absent" && t.GetProperty("volume").GetString() == "b");
+            Assert.Contains("after volume a failed", torrent.GetProperty("replica").GetProperty("reason").GetString(), StringComparison.Ordinal);
         }
 
         using var download = await node.Client.GetAsync($"/files/{book.Md5}");
         Assert.Equal(HttpStatusCode.NotFound, download.StatusCode);
-        Assert.Contains("lost", await download.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("does not hold intact (absent)", await download.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         var journal = await node.Admin.GetFromJsonAsync<JsonElement>("/api/admin/journal?limit=1000");
         Assert.Contains(journal.EnumerateArray(), e => e.GetProperty("volume").GetString() == "a" && e.GetProperty("torrent").ValueKind == JsonValueKind.Null && e.GetProperty("to").GetString() == "Failed");
+        Assert.Contains(journal.EnumerateArray(), e => e.GetProperty("volume").GetString() == "a" && e.GetProperty("torrent").GetString() == onA[0] && e.GetProperty("to").GetString() == "Lost");
 
         using var dashboard = new HttpRequestMessage(HttpMethod.Get, "/admin");
         dashboard.Headers.Authorization = new("Bearer", NodeFixture.AdminToken);
         var html = await (await node.Client.SendAsync(dashboard)).Content.ReadAsStringAsync();
         Assert.Contains("<span class=\"badge bad\">Failed</span>", html, StringComparison.Ordinal);
-        Assert.Contains(">Lost<", html, StringComparison.Ordinal);
+        Assert.Contains(">Absent<", html, StringComparison.Ordinal);
 
         // One volume still works, so the node stays ready and says what is wrong.
         var ready = await node.Client.GetStringAsync("/readyz");

@@ -20,7 +20,7 @@ internal sealed record ReconcileDue : ClusterMessage;
 
 internal sealed record Planned(ClusterSnapshot Snapshot, ClusterPlan Plan, IReadOnlyDictionary<string, byte[]> Metainfo) : ClusterMessage;
 
-internal sealed record MapChanged(long? Epoch) : ClusterMessage;
+internal sealed record MapChanged(long? Epoch, bool Left = false) : ClusterMessage;
 
 internal sealed record DatabaseFailed(string Doing, Exception Error) : ClusterMessage;
 
@@ -42,7 +42,12 @@ public sealed class ClusterAgent(ClusterSettings settings, ClusterStore store, M
 
     private readonly HashSet<string> _failedVolumes = new(StringComparer.Ordinal);
     private bool _joined;
+    private bool _left;
     private bool _reconciling;
+    private IReadOnlySet<string> _closedVolumes = new HashSet<string>();
+
+    // Local volumes written off because the map said Failed (not because this node found them broken).
+    private readonly HashSet<string> _writtenOff = new(StringComparer.Ordinal);
     private bool _databaseDown;
 
     // Until then, peers' leases are not judged: after an outage nobody could renew them (see ClusterPlanner).
@@ -81,6 +86,8 @@ public sealed class ClusterAgent(ClusterSettings settings, ClusterStore store, M
                 var now = Context.Time.GetUtcNow();
                 Context.PipeTo(Task.Run(() => store.Heartbeat(settings.NodeId, now, usage)), r => new HeartbeatDone(r), e => new DatabaseFailed("heartbeating", e));
                 break;
+            case HeartbeatDone when _left:
+                break;
             case HeartbeatDone done:
                 Recovered();
                 if (!done.Renewed)
@@ -114,6 +121,15 @@ public sealed class ClusterAgent(ClusterSettings settings, ClusterStore store, M
                     Context.Logger.LogInformation("cluster map now at epoch {Epoch}", epoch);
                 }
 
+                if (changed.Left)
+                {
+                    // Out on purpose: stop heartbeating, or the refused heartbeat would join the cluster again. A
+                    // restart joins it again. Reconciles go on, so downloads are still forwarded to peers.
+                    _left = true;
+                    Context.Timers.Cancel(HeartbeatTimer);
+                    Context.Logger.LogWarning("node {Node} left the cluster: every copy it held is on other nodes; restart it to join again", settings.NodeId);
+                }
+
                 Context.Self.Tell(new ReconcileDue());
                 break;
             case LocalVolumeChanged { Transition: var t }:
@@ -132,7 +148,7 @@ public sealed class ClusterAgent(ClusterSettings settings, ClusterStore store, M
                     Context.Logger.LogWarning("cluster database unreachable while {Doing}: {Message}; serving reads, changing nothing until it is back", failure.Doing, failure.Error.Message);
                 }
 
-                if (!_joined)
+                if (!_joined && !_left)
                 {
                     Context.Timers.StartSingle("rejoin", new JoinCluster(), RetryJoin);
                 }
@@ -160,7 +176,8 @@ public sealed class ClusterAgent(ClusterSettings settings, ClusterStore store, M
     {
         foreach (var copy in snapshot.Replicas.Where(r => r.Node == settings.NodeId && r.State == ReplicaState.Verifying))
         {
-            if (node.View.Replica(copy.Torrent)?.State is ReplicaState.Healthy or ReplicaState.Scrubbing or ReplicaState.Damaged or ReplicaState.Partial)
+            // A copy whose check finished after the snapshot was read is newer than the row, not in doubt.
+            if (node.View.Replica(copy.Torrent) is { State: ReplicaState.Healthy or ReplicaState.Scrubbing or ReplicaState.Damaged or ReplicaState.Partial } replica && replica.Since <= copy.Since)
             {
                 node.Verify(copy.Torrent, "node rejoined after being Out");
             }
@@ -217,7 +234,8 @@ public sealed class ClusterAgent(ClusterSettings settings, ClusterStore store, M
             var epoch = planned.Snapshot.Map.Epoch;
             var at = Context.Time.GetUtcNow();
             var changes = plan.MapChanges.ToArray();
-            Context.PipeTo(Task.Run(() => store.Change(epoch, at, changes)), e => new MapChanged(e), e => new DatabaseFailed("changing the map", e));
+            var leaving = changes.Any(c => c is MapChange.SetNode { State: NodeState.Out } n && n.Node == settings.NodeId);
+            Context.PipeTo(Task.Run(() => store.Change(epoch, at, changes)), e => new MapChanged(e, leaving && e is not null), e => new DatabaseFailed("changing the map", e));
             return;
         }
 
@@ -246,6 +264,32 @@ public sealed class ClusterAgent(ClusterSettings settings, ClusterStore store, M
         foreach (var (torrent, sources, healing) in plan.Fetches)
         {
             node.Fetch(torrent, sources, healing);
+        }
+
+        if (!plan.ClosedVolumes.SetEquals(_closedVolumes))
+        {
+            _closedVolumes = plan.ClosedVolumes;
+            node.CloseVolumes(_closedVolumes);
+        }
+
+        foreach (var (volume, reason) in plan.WriteOffs)
+        {
+            Context.Logger.LogWarning("volume {Volume} is Failed in the cluster map; its copies here are Lost: {Reason}", volume, reason);
+            node.WriteOffVolume(volume, reason);
+            _writtenOff.Add(volume);
+        }
+
+        foreach (var volume in _writtenOff.Where(v => !plan.ClosedVolumes.Contains(v) && !_failedVolumes.Contains(v)).ToList())
+        {
+            Context.Logger.LogInformation("volume {Volume} is In again in the cluster map; its Lost copies check their data", volume);
+            node.ReturnVolume(volume);
+            _writtenOff.Remove(volume);
+        }
+
+        // A copy already moving ignores the repeat; one that stopped tries again after a pause.
+        foreach (var (torrent, volume, reason) in plan.Moves)
+        {
+            node.Move(torrent, volume, reason);
         }
 
         foreach (var (torrent, reason) in plan.Retires)

@@ -24,6 +24,18 @@ public sealed record ClusterPlan
     /// <summary>Local replicas placement no longer wants, whose torrent has its full count of Healthy copies on its targets.</summary>
     public IReadOnlyList<(string Torrent, string Reason)> Retires { get; init; } = [];
 
+    /// <summary>
+    /// Healthy local copies on a volume the map no longer lets hold data (Draining, Out) whose torrent placement
+    /// put on another volume of this node: move them there, make before break.
+    /// </summary>
+    public IReadOnlyList<(string Torrent, string Volume, string Reason)> Moves { get; init; } = [];
+
+    /// <summary>This node's volumes an operator declared Failed in the map while the node still uses them: their copies are Lost.</summary>
+    public IReadOnlyList<(string Volume, string Reason)> WriteOffs { get; init; } = [];
+
+    /// <summary>This node's volumes that are not In: no new torrent goes there.</summary>
+    public IReadOnlySet<string> ClosedVolumes { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
     /// <summary>Torrents with fewer targets than their replication factor (not enough nodes or room).</summary>
     public IReadOnlyList<string> Underplaced { get; init; } = [];
 }

@@ -40,10 +40,13 @@ public static class ClusterPlanner
         }
 
         var factors = snapshot.Torrents.ToDictionary(t => t.Name, t => snapshot.ReplicationFactor(t, settings.DefaultReplicationFactor), StringComparer.Ordinal);
+        var localVolumes = snapshot.Map.Volumes.Where(v => v.Node == self).ToDictionary(v => v.Name, StringComparer.Ordinal);
+        var closed = localVolumes.Values.Where(v => v.State != ClusterVolumeState.In).Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
 
         var holds = new List<(string, string)>();
         var fetches = new List<(string, IReadOnlyList<PeerSource>, bool)>();
         var retires = new List<(string, string)>();
+        var moves = new List<(string, string, string)>();
         foreach (var torrent in snapshot.Torrents)
         {
             var targets = placement.Targets.GetValueOrDefault(torrent.Name) ?? [];
@@ -53,7 +56,9 @@ public static class ClusterPlanner
             if (mine is not null)
             {
                 var volume = mine[(self.Length + 1)..];
-                if (have is null || (have.State == ReplicaState.Lost && have.Volume != volume))
+                var elsewhere = have is not null && have.Volume != volume;
+                var onClosed = elsewhere && closed.Contains(have!.Volume);
+                if (have is null || (elsewhere && have.State == ReplicaState.Lost) || (onClosed && have.State == ReplicaState.Absent))
                 {
                     holds.Add((torrent.Name, volume));
                 }
@@ -63,6 +68,10 @@ public static class ClusterPlanner
                     {
                         fetches.Add((torrent.Name, sources, healthy.Count < factors[torrent.Name]));
                     }
+                }
+                else if (onClosed && have.State is ReplicaState.Healthy or ReplicaState.Scrubbing)
+                {
+                    moves.Add((torrent.Name, volume, $"volume {have.Volume} is {localVolumes[have.Volume].State}"));
                 }
             }
             else if (have is not null && have.State != ReplicaState.Retiring)
@@ -77,23 +86,33 @@ public static class ClusterPlanner
             }
         }
 
-        return new ClusterPlan { Holds = holds, Fetches = fetches, Retires = retires, Underplaced = placement.Underplaced };
+        var writeOffs = localVolumes.Values
+            .Where(v => v.State == ClusterVolumeState.Failed && !failedLocalVolumes.Contains(v.Name) && local.Values.Any(r => r.Volume == v.Name && r.State != ReplicaState.Lost))
+            .Select(v => (v.Name, $"the map has it Failed: {v.Reason}"))
+            .ToList();
+        return new ClusterPlan { Holds = holds, Fetches = fetches, Retires = retires, Moves = moves, WriteOffs = writeOffs, ClosedVolumes = closed, Underplaced = placement.Underplaced };
     }
 
     /// <summary>
     /// The placement of the snapshot's torrents over its eligible volumes (In, on a node that is not Out or Leaving),
     /// from its stored placement: equal to the stored one (as sets of targets) when nothing calls for a change.
     /// </summary>
-    public static PlacementResult Place(ClusterSnapshot snapshot, ClusterSettings settings)
+    public static PlacementResult Place(ClusterSnapshot snapshot, ClusterSettings settings) =>
+        ReplicaPlacement.Compute(EligibleVolumes(snapshot.Map), PlacementTorrents(snapshot, settings), snapshot.Placement, settings.Placement);
+
+    /// <summary>The volumes placement may use: In, on a node that is Up or merely Down (not Out, not Leaving).</summary>
+    public static IReadOnlyList<PlacementVolume> EligibleVolumes(ClusterMap map)
     {
-        var nodes = snapshot.Map.Nodes.ToDictionary(n => n.Id, StringComparer.Ordinal);
-        var eligible = snapshot.Map.Volumes
-            .Where(v => v.State == ClusterVolumeState.In && nodes.TryGetValue(v.Node, out var n) && n.State is NodeState.Up or NodeState.Down)
+        var nodes = map.Nodes.ToDictionary(n => n.Id, StringComparer.Ordinal);
+        return map.Volumes
+            .Where(v => v.State == ClusterVolumeState.In && v.Capacity > 0 && nodes.TryGetValue(v.Node, out var n) && n.State is NodeState.Up or NodeState.Down)
             .Select(v => new PlacementVolume(v.Id, v.Node, nodes[v.Node].Zone, v.Capacity))
             .ToList();
-        var torrents = snapshot.Torrents.Select(t => new PlacementTorrent(t.Name, t.Size, snapshot.ReplicationFactor(t, settings.DefaultReplicationFactor))).ToList();
-        return ReplicaPlacement.Compute(eligible, torrents, snapshot.Placement, settings.Placement);
     }
+
+    /// <summary>The snapshot's torrents as placement sees them: size and replication factor.</summary>
+    public static IReadOnlyList<PlacementTorrent> PlacementTorrents(ClusterSnapshot snapshot, ClusterSettings settings) =>
+        snapshot.Torrents.Select(t => new PlacementTorrent(t.Name, t.Size, snapshot.ReplicationFactor(t, settings.DefaultReplicationFactor))).ToList();
 
     /// <summary>How many (torrent, volume) targets <paramref name="next"/> has that <paramref name="stored"/> has not, and the other way round.</summary>
     public static (int Added, int Removed) Differences(IReadOnlyDictionary<string, IReadOnlyList<string>> stored, IReadOnlyDictionary<string, IReadOnlyList<string>> next)
@@ -128,6 +147,21 @@ public static class ClusterPlanner
         foreach (var volume in snapshot.Map.Volumes.Where(v => v.Node == settings.NodeId && v.State != ClusterVolumeState.Failed && failedLocalVolumes.Contains(v.Name)))
         {
             changes.Add(new MapChange.SetVolume(volume.Id, ClusterVolumeState.Failed, "the node found it broken"));
+        }
+
+        // A drain or a leave ends when nothing of this node's is left there (a Lost copy is not data).
+        var held = snapshot.Replicas.Where(r => r.Node == settings.NodeId && r.State != ReplicaState.Lost).ToList();
+        foreach (var volume in snapshot.Map.Volumes.Where(v => v.Node == settings.NodeId && v.State == ClusterVolumeState.Draining && !failedLocalVolumes.Contains(v.Name)))
+        {
+            if (!held.Any(r => r.Volume == volume.Name))
+            {
+                changes.Add(new MapChange.SetVolume(volume.Id, ClusterVolumeState.Out, "drained: it holds no copies"));
+            }
+        }
+
+        if (own?.State == NodeState.Leaving && held.Count == 0)
+        {
+            changes.Add(new MapChange.SetNode(settings.NodeId, NodeState.Out, "left the cluster: its copies are on other nodes"));
         }
 
         return changes;

@@ -127,6 +127,21 @@ public sealed class MirrorNode : IAsyncDisposable
     /// <summary>The cluster has enough copies of <paramref name="torrent"/> elsewhere: delete this one.</summary>
     public void Retire(string torrent, string reason) => Guardian.Tell(new RetireTorrent(torrent, reason));
 
+    /// <summary>Moves a Healthy copy to another volume of this node, make before break (its volume is being drained).</summary>
+    public void Move(string torrent, string volume, string reason) => Guardian.Tell(new MoveTorrent(torrent, volume, reason));
+
+    /// <summary>The map says this node's <paramref name="volume"/> is Failed: its copies are Lost.</summary>
+    public void WriteOffVolume(string volume, string reason) => Guardian.Tell(new WriteOffVolume(volume, reason));
+
+    /// <summary>The map has this node's <paramref name="volume"/> In again after an operator failed it: Lost copies there are checked again.</summary>
+    public void ReturnVolume(string volume) => Guardian.Tell(new ReturnVolume(volume));
+
+    /// <summary>This node's volumes that take no new torrents (the map has them Draining, Out or Failed).</summary>
+    public void CloseVolumes(IReadOnlySet<string> volumes) => Guardian.Tell(new CloseVolumes(volumes));
+
+    /// <summary>Reads the cluster map and acts on it now rather than at the next reconcile (after an operator changed it).</summary>
+    public void ReconcileNow() => _agent?.Tell(new ReconcileDue());
+
     /// <summary>Copies a replica's missing pieces from peers.</summary>
     public bool Fetch(string torrent, IReadOnlyList<PeerSource> sources, bool healing) => TellReplica(torrent, new FetchReplica(sources, healing));
 

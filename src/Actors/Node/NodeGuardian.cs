@@ -26,6 +26,9 @@ public sealed record NodeSettings
     public VolumeOptions VolumeOptions { get; init; } = new();
 
     public ScrubOptions Scrub { get; init; } = new();
+
+    /// <summary>Copies moving between this node's volumes take turns: one at a time, so a drain never floods the disks.</summary>
+    public SemaphoreSlim MoveTurns { get; init; } = new(1, 1);
 }
 
 /// <summary>A torrent was added (or was already there).</summary>
@@ -40,6 +43,18 @@ public sealed record HoldReplica(string Name, byte[] Bytes, string Volume) : Nod
 
 /// <summary>The cluster no longer wants this node's copy and has enough elsewhere: delete it.</summary>
 public sealed record RetireTorrent(string Name, string Reason) : NodeMessage;
+
+/// <summary>The cluster wants a Healthy copy on another of this node's volumes (its own is being drained): move it there.</summary>
+public sealed record MoveTorrent(string Name, string Volume, string Reason) : NodeMessage;
+
+/// <summary>An operator declared one of this node's volumes Failed in the map: its copies are Lost, as if the node had found it broken.</summary>
+public sealed record WriteOffVolume(string Volume, string Reason) : NodeMessage;
+
+/// <summary>An operator brought a volume they had failed back In: copies still Lost there check their data again.</summary>
+public sealed record ReturnVolume(string Volume) : NodeMessage;
+
+/// <summary>This node's volumes the map no longer lets take data (Draining, Out, Failed): new torrents go elsewhere.</summary>
+public sealed record CloseVolumes(IReadOnlySet<string> Volumes) : NodeMessage;
 
 internal sealed record ReplicaGone(string Torrent) : NodeMessage;
 
@@ -57,6 +72,7 @@ internal sealed record HeldChanged(string Torrent, bool Held) : NodeMessage;
 public sealed class NodeGuardian(ActorSystem system, NodeSettings settings, INodeStore store, NodeView view, PeerFetcher? fetcher = null) : Actor<NodeMessage>
 {
     private readonly HashSet<string> _failedVolumes = new(StringComparer.Ordinal);
+    private IReadOnlySet<string> _closedVolumes = new HashSet<string>();
     private CatalogStore _catalog = null!;
 
     protected internal override void PreStart()
@@ -126,6 +142,26 @@ public sealed class NodeGuardian(ActorSystem system, NodeSettings settings, INod
                 }
 
                 break;
+            case MoveTorrent move when settings.Volumes.FirstOrDefault(v => v.Id == move.Volume) is { } target && !_failedVolumes.Contains(move.Volume):
+                system.Find<ReplicaMessage>(ReplicaActor.ActorName(move.Name))?.Tell(new MoveReplica(target.Id, Path.Join(target.Path, move.Name), move.Reason));
+                break;
+            case WriteOffVolume writeOff when _failedVolumes.Add(writeOff.Volume):
+                foreach (var torrent in view.Torrents.Where(h => h.Volume == writeOff.Volume))
+                {
+                    system.Find<ReplicaMessage>(ReplicaActor.ActorName(torrent.Name))?.Tell(new VolumeLost(writeOff.Reason));
+                }
+
+                break;
+            case ReturnVolume back when _failedVolumes.Remove(back.Volume):
+                foreach (var torrent in view.Torrents.Where(h => h.Volume == back.Volume && view.Replica(h.Name)?.State == ReplicaState.Lost))
+                {
+                    system.Find<ReplicaMessage>(ReplicaActor.ActorName(torrent.Name))?.Tell(new VolumeReturned());
+                }
+
+                break;
+            case CloseVolumes closed:
+                _closedVolumes = closed.Volumes;
+                break;
             case RetireTorrent retire:
                 system.Find<ReplicaMessage>(ReplicaActor.ActorName(retire.Name))?.Tell(new RetireReplica(retire.Reason));
                 break;
@@ -142,7 +178,8 @@ public sealed class NodeGuardian(ActorSystem system, NodeSettings settings, INod
 
     /// <summary>
     /// Holds a torrent where the cluster placed it. A copy this node already has elsewhere stays where it is,
-    /// unless its volume failed: then the (lost) copy is made again on the new volume.
+    /// unless its volume failed or is being drained while it has no data yet: then the copy is made again on the
+    /// new volume (a Healthy copy on a drained volume is moved instead, see <see cref="MoveTorrent"/>).
     /// </summary>
     private void HoldPlaced(HoldReplica hold)
     {
@@ -152,7 +189,7 @@ public sealed class NodeGuardian(ActorSystem system, NodeSettings settings, INod
             return;
         }
 
-        if (held.Volume != hold.Volume && view.Replica(hold.Name)?.State == ReplicaState.Lost && settings.Volumes.FirstOrDefault(v => v.Id == hold.Volume) is { } volume)
+        if (held.Volume != hold.Volume && view.Replica(hold.Name)?.State is ReplicaState.Lost or ReplicaState.Absent && settings.Volumes.FirstOrDefault(v => v.Id == hold.Volume) is { } volume)
         {
             var moved = held with { Volume = volume.Id, SaveDirectory = Path.Join(volume.Path, hold.Name) };
             view.Add(moved);
@@ -191,6 +228,12 @@ public sealed class NodeGuardian(ActorSystem system, NodeSettings settings, INod
     private string Place(string name, TorrentMetainfo metainfo)
     {
         var working = settings.Volumes.Where(v => !_failedVolumes.Contains(v.Id)).ToList();
+        if (working.Any(v => !_closedVolumes.Contains(v.Id)))
+        {
+            // Volumes being drained take no new torrents, unless no other volume works.
+            working = [.. working.Where(v => !_closedVolumes.Contains(v.Id))];
+        }
+
         if (working.FirstOrDefault(v => Directory.Exists(Path.Join(v.Path, name))) is { } existing)
         {
             return existing.Id;
@@ -224,11 +267,20 @@ public sealed class NodeGuardian(ActorSystem system, NodeSettings settings, INod
         view.Add(held);
         var self = Context.Self;
         var wasHeld = saved?.IsHeld;
-        var setup = new ReplicaSetup(name, metainfo, volumeId, held.SaveDirectory, store, settings.Scrub, Published, saved, fetcher, () => self.Tell(new ReplicaGone(name)));
+        var setup = new ReplicaSetup(name, metainfo, volumeId, held.SaveDirectory, store, settings.Scrub, Published, saved, fetcher, () => self.Tell(new ReplicaGone(name)), Moved, settings.MoveTurns);
         // A restart starts from where the replica last stood (its status, its volume), not from how the node found it.
         system.Spawn(ReplicaActor.ActorName(name), () => view.Torrent(name) is { } now
             ? new ReplicaActor(setup with { Saved = view.Replica(name) ?? saved, Volume = now.Volume, SaveDirectory = now.SaveDirectory })
             : new ReplicaActor(setup));
+
+        // Serving resolves paths through the view: it must name the new place before the old copy is deleted.
+        void Moved(string volume, string saveDirectory)
+        {
+            if (view.Torrent(name) is { } current)
+            {
+                view.Add(current with { Volume = volume, SaveDirectory = saveDirectory });
+            }
+        }
 
         void Published(ReplicaStatus status)
         {

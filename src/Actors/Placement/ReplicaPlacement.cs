@@ -73,6 +73,22 @@ public static class ReplicaPlacement
         return new PlacementRun(cluster, options, order).Place(previous);
     }
 
+    /// <summary>
+    /// A torrent's weighted rendezvous order of <paramref name="volumes"/>, most preferred first: the order placement
+    /// walks when it looks for a volume for the torrent (for explaining a placement; placement itself does not call this).
+    /// </summary>
+    public static IReadOnlyList<string> Ranking(IReadOnlyList<PlacementVolume> volumes, string torrent)
+    {
+        ArgumentNullException.ThrowIfNull(volumes);
+        var cluster = PlacementCluster.Build(volumes, new PlacementOptions());
+        var hash = PlacementHash.Of(torrent);
+        return Enumerable.Range(0, cluster.Count)
+            .Select(i => (Key: cluster.Key(hash, i), Index: i))
+            .OrderBy(v => v.Key).ThenBy(v => v.Index)
+            .Select(v => cluster.Volumes[v.Index].Id)
+            .ToList();
+    }
+
     private static void Validate(PlacementOptions options)
     {
         if (!(options.HighWatermark > 0 && options.HighWatermark <= 1))

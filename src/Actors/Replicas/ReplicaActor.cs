@@ -33,7 +33,9 @@ public sealed record ReplicaSetup(
     Action<ReplicaStatus> Published,
     ReplicaStatus? Saved = null,
     PeerFetcher? Fetcher = null,
-    Action? Gone = null);
+    Action? Gone = null,
+    Action<string, string>? Moved = null,
+    SemaphoreSlim? MoveTurns = null); // Moved(volume, saveDirectory): the copy now lives there; MoveTurns: moves take turns on a node
 
 public abstract record ReplicaMessage;
 
@@ -45,6 +47,9 @@ public sealed record ScrubReplica : ReplicaMessage;
 
 /// <summary>The volume under the replica failed.</summary>
 public sealed record VolumeLost(string Reason) : ReplicaMessage;
+
+/// <summary>The volume under a Lost replica is back in service (an operator had failed it): check what is on it.</summary>
+public sealed record VolumeReturned : ReplicaMessage;
 
 /// <summary>Serving met data that is not as verified (a file shorter, unreadable…).</summary>
 public sealed record ReplicaReadError(string Detail) : ReplicaMessage;
@@ -66,8 +71,24 @@ public sealed record SwarmFetchProgressed(double Share) : ReplicaMessage;
 /// <summary>Placement no longer wants the copy here and the torrent has its full count elsewhere: delete it.</summary>
 public sealed record RetireReplica(string Reason) : ReplicaMessage;
 
-/// <summary>The volume under a Lost replica failed and the cluster placed the torrent on another of this node's volumes.</summary>
+/// <summary>
+/// The volume under a Lost replica failed (or an Absent one's volume is being drained) and the cluster placed the
+/// torrent on another of this node's volumes: the copy starts again there, waiting for a source.
+/// </summary>
 public sealed record RelocateReplica(string Volume, string SaveDirectory) : ReplicaMessage;
+
+/// <summary>
+/// Move a Healthy copy to another volume of this node (its own is being drained), make before break: the data is
+/// copied beside the new place, verified against the piece hashes, renamed into place, and only then is the copy
+/// switched over and the old one deleted. Until then the old copy stays Healthy and served.
+/// </summary>
+public sealed record MoveReplica(string Volume, string SaveDirectory, string Reason) : ReplicaMessage;
+
+internal sealed record MoveCopied(VerificationReport Report, MoveReplica Move, CancellationTokenSource Run) : ReplicaMessage;
+
+internal sealed record MoveFailed(Exception Error, MoveReplica Move, CancellationTokenSource Run) : ReplicaMessage;
+
+internal sealed record OldCopyDeleted(string Directory, Exception? Error) : ReplicaMessage;
 
 internal sealed record FetchFinished(FetchReport Report, CancellationTokenSource Run) : ReplicaMessage;
 
@@ -97,8 +118,11 @@ public sealed class ReplicaActor(ReplicaSetup initial) : Actor<ReplicaMessage>
     /// <summary>The actor's name in the system, so that anyone can find a torrent's replica.</summary>
     public static string ActorName(string torrent) => $"replica/{torrent}";
 
+    private static readonly TimeSpan MoveRetryDelay = TimeSpan.FromMinutes(1);
+
     private ReplicaStatus _status = null!;
     private CancellationTokenSource? _running;
+    private DateTimeOffset _moveAgainAt;
 
     // The state a running check started from: a copy that never was whole (Absent, Partial) and checks clean
     // but incomplete is Partial; one that was whole and lost files is Damaged.
@@ -146,11 +170,28 @@ public sealed class ReplicaActor(ReplicaSetup initial) : Actor<ReplicaMessage>
                 }
 
                 break;
-            case RelocateReplica relocate when _status.State == ReplicaState.Lost:
+            case VolumeReturned when _status.State == ReplicaState.Lost && _running is null:
+                Start(scrub: false, $"volume {_setup.Volume} is back in service; checking its data again");
+                break;
+            case RelocateReplica relocate when _status.State is ReplicaState.Lost or ReplicaState.Absent && _running is null && relocate.Volume != _setup.Volume:
                 _setup = _setup with { Volume = relocate.Volume, SaveDirectory = relocate.SaveDirectory };
-                var lostOn = _status.Volume;
+                var (lostOn, why) = (_status.Volume, _status.State == ReplicaState.Lost ? "failed" : "is being drained");
                 _status = _status with { Volume = relocate.Volume, BadFiles = new HashSet<int>(), LastVerified = null, BytesVerified = 0 };
-                Transition(ReplicaState.Absent, $"placed on volume {relocate.Volume} after volume {lostOn} failed; waiting for a source", 0);
+                Transition(ReplicaState.Absent, $"placed on volume {relocate.Volume} after volume {lostOn} {why}; waiting for a source", 0);
+                break;
+            case MoveReplica move when _status.State == ReplicaState.Healthy && _running is null && move.Volume != _setup.Volume && Context.Time.GetUtcNow() >= _moveAgainAt:
+                StartMove(move);
+                break;
+            case MoveCopied copied when copied.Run == _running:
+                _running = null;
+                Moved(copied.Report, copied.Move);
+                break;
+            case MoveFailed failed when failed.Run == _running:
+                _running = null;
+                MoveStopped(failed.Move, failed.Error.Message);
+                break;
+            case OldCopyDeleted { Error: { } error } deleted:
+                _setup.Store.Journal(_setup.Torrent, _setup.Volume, "Healthy", "Healthy", $"moved, but the old copy at {deleted.Directory} could not be deleted: {error.Message}", 0, Context.Time.GetUtcNow());
                 break;
             case FetchReplica fetch when _setup.Fetcher is { } fetcher && _status.State is ReplicaState.Absent or ReplicaState.Damaged or ReplicaState.Partial && _running is null:
                 StartFetch(fetcher, fetch);
@@ -199,7 +240,7 @@ public sealed class ReplicaActor(ReplicaSetup initial) : Actor<ReplicaMessage>
                 Cancel();
                 Start(scrub: false, $"read error while serving: {error.Detail}");
                 break;
-            case ScrubReplica when _status.State is ReplicaState.Healthy or ReplicaState.Damaged or ReplicaState.Partial:
+            case ScrubReplica when _status.State is ReplicaState.Healthy or ReplicaState.Damaged or ReplicaState.Partial && _running is null:
                 Start(scrub: true, "scheduled scrub");
                 break;
             case VerificationProgressed progressed when progressed.Run == _running:
@@ -261,6 +302,50 @@ public sealed class ReplicaActor(ReplicaSetup initial) : Actor<ReplicaMessage>
             error => new FetchFailed(error, run));
     }
 
+    private void StartMove(MoveReplica move)
+    {
+        var from = _setup.SaveDirectory;
+        _setup.Store.Journal(_setup.Torrent, _setup.Volume, "Healthy", "Moving", $"copying to volume {move.Volume}: {move.Reason}", 0, Context.Time.GetUtcNow());
+        var run = _running = new CancellationTokenSource();
+        _status = _status with { MovingTo = move.Volume, Progress = 0 };
+        _setup.Published(_status);
+        var self = Context.Self;
+        var progress = new CallbackProgress<double>(share => self.Tell(new VerificationProgressed(share, run)));
+        var (metainfo, turns) = (_setup.Metainfo, _setup.MoveTurns);
+        Context.PipeTo(
+            Task.Run(() => ReplicaMove.CopyAsync(metainfo, from, move.SaveDirectory, turns, progress, run.Token)),
+            report => new MoveCopied(report, move, run),
+            error => new MoveFailed(error, move, run));
+    }
+
+    /// <summary>The copy on the new volume verified and is in place: switch to it, then delete the old one.</summary>
+    private void Moved(VerificationReport report, MoveReplica move)
+    {
+        if (!report.IsComplete)
+        {
+            MoveStopped(move, $"the copy did not verify ({report.DamagedPieces} damaged, {report.UnavailablePieces} missing pieces)");
+            return;
+        }
+
+        var (oldVolume, oldDirectory) = (_setup.Volume, _setup.SaveDirectory);
+        _setup = _setup with { Volume = move.Volume, SaveDirectory = move.SaveDirectory };
+        _setup.Moved?.Invoke(move.Volume, move.SaveDirectory);
+        _status = _status with { Volume = move.Volume, MovingTo = null, BytesVerified = report.BytesChecked, LastVerified = Context.Time.GetUtcNow(), BadFiles = new HashSet<int>() };
+        Transition(ReplicaState.Healthy, $"moved from volume {oldVolume} to {move.Volume} ({move.Reason}): copied and verified {report.BytesChecked:N0} bytes", report.BytesChecked);
+        ScheduleScrub();
+        Context.PipeTo(Task.Run(() => DeleteCopy(oldDirectory)), _ => new OldCopyDeleted(oldDirectory, null), error => new OldCopyDeleted(oldDirectory, error is DirectoryNotFoundException ? null : error));
+    }
+
+    private void MoveStopped(MoveReplica move, string why)
+    {
+        // Whatever stopped it (a full disk, a bad read), trying again at once would only copy the same bytes again.
+        _moveAgainAt = Context.Time.GetUtcNow() + MoveRetryDelay;
+        _setup.Store.Journal(_setup.Torrent, _setup.Volume, "Moving", "Healthy", $"copy to volume {move.Volume} stopped: {why}; the copy stays on {_setup.Volume}", 0, Context.Time.GetUtcNow());
+        _status = _status with { MovingTo = null, Progress = null };
+        _setup.Published(_status);
+        ScheduleScrub();
+    }
+
     private void Finished(VerificationReport report, bool scrub)
     {
         var check = scrub ? "scrub" : "verification";
@@ -319,6 +404,7 @@ public sealed class ReplicaActor(ReplicaSetup initial) : Actor<ReplicaMessage>
     {
         _running?.Cancel();
         _running = null;
+        _status = _status with { MovingTo = null };
     }
 
     private static bool DeleteCopy(string directory)

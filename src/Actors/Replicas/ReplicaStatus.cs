@@ -48,6 +48,12 @@ public sealed record ReplicaStatus
     public double? Progress { get; init; }
 
     /// <summary>
+    /// The volume of this node a Healthy copy is being copied to (its own volume is being drained), or null. The
+    /// copy here stays Healthy and served until the new one has verified; <see cref="Progress"/> says how far.
+    /// </summary>
+    public string? MovingTo { get; init; }
+
+    /// <summary>
     /// A file is served only from data the last verification found complete: a Healthy replica (or one being
     /// scrubbed, which was Healthy), or the intact files of a Damaged or Partial one.
     /// </summary>

@@ -59,7 +59,7 @@ internal static class ScrapeCommand
         return command;
     }
 
-    private static void Write(bool json, List<(string Name, TorrentMetainfo Torrent)> torrents, IReadOnlyList<TrackerScrapeReport> reports, List<string> problems)
+    private static void Write(bool json, List<(string Name, TorrentMetainfo Torrent, string Path)> torrents, IReadOnlyList<TrackerScrapeReport> reports, List<string> problems)
     {
         var byHash = torrents.GroupBy(t => t.Torrent.InfoHash).ToDictionary(g => g.Key, g => g.First().Name);
         if (json)

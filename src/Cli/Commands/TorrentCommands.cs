@@ -46,7 +46,7 @@ internal static class TorrentCommands
         var only = new Option<string?>("--file") { Description = "Verify only the pieces of this file (its path inside the torrent, with or without the root folder)." };
         var offset = new Option<long?>("--offset") { Description = "Verify only the pieces holding this byte range of the torrent's data: its start (use with --length)." };
         var length = new Option<long?>("--length") { Description = "Length of the byte range to verify (use with --offset)." };
-        var threads = new Option<int>("--threads") { Description = "Hashing threads.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var threads = new Option<int?>("--threads") { Description = "Hashing threads (default: one per core)." };
         var command = new Command(
             "verify",
             "Verify data against a torrent's piece hashes. Exit 0: complete and valid; 3: damaged or missing data (the report names files and pieces); 2: bad input.\n\nExample:\n  libcluster torrent verify sample/torrents/r_000.torrent --data sample/data/r_000")
@@ -63,7 +63,7 @@ internal static class TorrentCommands
                 throw new DirectoryNotFoundException($"--data {saveDirectory.FullName}: no such directory");
             }
 
-            var options = Scope(torrent, parse.GetValue(only), parse.GetValue(offset), parse.GetValue(length)) with { MaxParallelism = parse.GetValue(threads) };
+            var options = Scope(torrent, parse.GetValue(only), parse.GetValue(offset), parse.GetValue(length)) with { MaxParallelism = parse.GetValue(threads) ?? Environment.ProcessorCount };
             if (options.MaxParallelism < 1)
             {
                 throw new ArgumentException($"--threads {options.MaxParallelism}: must be at least 1");

@@ -102,7 +102,7 @@ public static class ApiEndpoints
             : Results.Ok(node.Store.RecentJournal(limit, torrent.Length > 0 ? torrent : null));
     }
 
-    private static async Task<IResult> AddTorrentAsync(string name, HttpContext context, MirrorNode node, IOptions<NodeOptions> options, CancellationToken cancellationToken)
+    private static async Task<IResult> AddTorrentAsync(string name, HttpContext context, MirrorNode node, IOptions<NodeOptions> options, ClusterAdmin admin, CancellationToken cancellationToken)
     {
         if (context.Request.ContentLength is > MaxTorrentUpload)
         {
@@ -128,6 +128,11 @@ public static class ApiEndpoints
         try
         {
             var result = await node.AddTorrentAsync(name, body.ToArray(), cancellationToken).ConfigureAwait(false);
+            if (!result.AlreadyHeld)
+            {
+                node.Store.Journal(result.Name, result.Volume, "None", "Registered", $"torrent added: {admin.Who(context)}", 0, DateTimeOffset.UtcNow);
+            }
+
             return result.AlreadyHeld ? Results.Ok(result) : Results.Created($"/api/admin/torrents", result);
         }
         catch (Exception e) when (e is TorrentException or CatalogException)

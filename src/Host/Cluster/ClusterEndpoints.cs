@@ -10,8 +10,22 @@ namespace LibraryCluster.Host.Cluster;
 /// </summary>
 public static class ClusterEndpoints
 {
-    public static void MapClusterEndpoints(this IEndpointRouteBuilder app) =>
+    public static void MapClusterEndpoints(this IEndpointRouteBuilder app)
+    {
         app.MapMethods("/internal/replicas/{torrent}/files/{index:int}", [HttpMethods.Get, HttpMethods.Head], ReplicaFile).ExcludeFromDescription();
+
+        // A scrub an operator asked of another node (libcluster torrents scrub): the answer is how many copies here will be scrubbed.
+        app.MapPost("/internal/replicas/{torrent}/scrub", (string torrent, HttpContext context, ClusterRuntime cluster, ClusterAdmin admin) =>
+            Peer(context, cluster) ?? Results.Ok(admin.ScrubHere(torrent))).ExcludeFromDescription();
+        app.MapPost("/internal/scrub", (HttpContext context, ClusterRuntime cluster, ClusterAdmin admin) =>
+            Peer(context, cluster) ?? Results.Ok(admin.ScrubHere(null))).ExcludeFromDescription();
+    }
+
+    /// <summary>Null when the request carries the cluster token, else the refusal.</summary>
+    private static IResult? Peer(HttpContext context, ClusterRuntime cluster) =>
+        cluster.Enabled && BearerToken.Matches(context.Request, cluster.Options.Token!)
+            ? null
+            : Answers.Problem(context, StatusCodes.Status401Unauthorized, "Cluster token required", "This endpoint is for the cluster's nodes; send Authorization: Bearer <Cluster:Token>.");
 
     private static IResult ReplicaFile(string torrent, int index, HttpContext context, ClusterRuntime cluster, MirrorNode node)
     {

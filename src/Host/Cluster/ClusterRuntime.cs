@@ -7,14 +7,21 @@ namespace LibraryCluster.Host.Cluster;
 
 /// <summary>
 /// The node's cluster side, present in every node: in a cluster it holds the shared store, the view of the map
-/// and the client peers are reached with; on a single node <see cref="Store"/> is null and the view stays empty.
+/// and the client peers are reached with. A single node (no <c>Cluster:Database</c>) is a cluster of one: its map
+/// lives in its own node.db (<see cref="Map"/>), so that placement, drains and the admin API work the same;
+/// <see cref="Store"/> (the shared database) is null there and nothing is forwarded to peers.
 /// </summary>
 public sealed class ClusterRuntime : IDisposable
 {
     /// <summary>Marks a request one node forwarded to another, so that it is never forwarded again.</summary>
     public const string ForwardedHeader = "X-LibraryCluster-Forwarded";
 
-    public ClusterRuntime(ClusterOptions options)
+    /// <summary>A single node's id in its own map (and in node.db's replica rows).</summary>
+    public const string SingleNodeId = "local";
+
+    private readonly Lazy<ClusterStore> _map;
+
+    public ClusterRuntime(ClusterOptions options, NodeOptions node)
     {
         Options = options;
         Peers = new HttpClient(new SocketsHttpHandler
@@ -35,7 +42,27 @@ public sealed class ClusterRuntime : IDisposable
                 BytesPerSecond = options.TransferMegabytesPerSecond > 0 ? (long)(options.TransferMegabytesPerSecond * 1e6) : null,
             }));
         }
+
+        _map = new Lazy<ClusterStore>(() =>
+        {
+            if (Store is { } shared)
+            {
+                return shared;
+            }
+
+            Directory.CreateDirectory(node.DataDirectory);
+            return new ClusterStore(ClusterDatabase.Sqlite(node.NodeStorePath));
+        });
     }
+
+    /// <summary>The store of the map this node belongs to: the shared database, or a single node's node.db.</summary>
+    public ClusterStore Map => _map.Value;
+
+    /// <summary>This node's id in the map.</summary>
+    public string NodeId => Enabled ? Options.NodeId : SingleNodeId;
+
+    /// <summary>The settings the node's agent runs with, once it has joined the map (null while starting).</summary>
+    public ClusterSettings? Joined { get; set; }
 
     public ClusterOptions Options { get; }
 
@@ -50,8 +77,21 @@ public sealed class ClusterRuntime : IDisposable
 
     public bool Enabled => Store is not null;
 
-    /// <summary>The agent's settings, once the node's own address is known.</summary>
-    public ClusterSettings Settings(Uri endpoint) => new()
+    /// <summary>
+    /// The agent's settings, once the node's own address is known. A single node keeps one copy of each torrent
+    /// and renews its lease rarely: nobody else reads it.
+    /// </summary>
+    public ClusterSettings Settings(Uri endpoint) => !Enabled
+        ? new ClusterSettings
+        {
+            NodeId = SingleNodeId,
+            Endpoint = endpoint,
+            HeartbeatInterval = TimeSpan.FromSeconds(5),
+            DownAfter = TimeSpan.FromSeconds(30),
+            ReconcileInterval = Options.ReconcileInterval >= TimeSpan.FromMilliseconds(100) ? Options.ReconcileInterval : TimeSpan.FromSeconds(2),
+            DefaultReplicationFactor = 1,
+        }
+        : new()
     {
         NodeId = Options.NodeId,
         Endpoint = Options.Endpoint is { } configured ? new Uri(configured.EndsWith('/') ? configured : configured + "/") : endpoint,

@@ -48,10 +48,12 @@ public sealed partial class NodeLifetime(
                 LogOpen(logger, address);
             }
 
-            // Peers need the real port, known only now that the server listens.
-            if (cluster.Store is { } store && addresses.FirstOrDefault() is { } first)
+            // Peers need the real port, known only now that the server listens. A single node joins its own map.
+            if (addresses.FirstOrDefault() is { } first)
             {
-                node.JoinCluster(cluster.Settings(Reachable(first)), store, cluster.View);
+                var settings = cluster.Settings(Reachable(first));
+                node.JoinCluster(settings, cluster.Map, cluster.View);
+                cluster.Joined = settings;
             }
         });
         LogStarted(logger, Path.GetFullPath(settings.DataDirectory), settings.EffectiveVolumes.Count, node.View.Torrents.Count());

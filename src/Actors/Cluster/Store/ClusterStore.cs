@@ -17,6 +17,26 @@ public abstract record MapChange
     public sealed record SetReplication(string Collection, int Factor) : MapChange;
 }
 
+/// <summary>Which journal entries to read: every filter is optional (see <see cref="ClusterStore.ReadJournal"/>).</summary>
+public sealed record JournalQuery
+{
+    public int Limit { get; init; } = 100;
+
+    public string? Torrent { get; init; }
+
+    /// <summary>The node an entry is about (its replicas, its volumes, the node itself).</summary>
+    public string? Node { get; init; }
+
+    /// <summary>A volume's name on its node (with <see cref="Node"/> for one volume of the cluster).</summary>
+    public string? Volume { get; init; }
+
+    /// <summary>Only entries after this sequence number, oldest first.</summary>
+    public long? After { get; init; }
+
+    /// <summary>Only entries at or after this time.</summary>
+    public DateTimeOffset? Since { get; init; }
+}
+
 /// <summary>
 /// The cluster map (nodes, volumes, epoch), the stored placement, the torrents the cluster holds, the replication
 /// factors and every node's replicas, in the shared database. The database is the authority: map changes are conditional on the
@@ -92,7 +112,8 @@ public sealed class ClusterStore
 
     /// <summary>
     /// Applies <paramref name="changes"/> if the map is still at <paramref name="epoch"/>, bumping it once. Returns
-    /// the new epoch, or null when another node changed the map first (read it again and recompute).
+    /// the new epoch, or null when another node changed the map first (read it again and recompute). Every node or
+    /// volume whose state changes is journaled in the same transaction, under that node, with the change's reason.
     /// </summary>
     public long? Change(long epoch, DateTimeOffset at, params MapChange[] changes) => _database.InTransaction<long?>((c, t) =>
     {
@@ -106,11 +127,22 @@ public sealed class ClusterStore
             switch (change)
             {
                 case MapChange.SetNode n:
-                    Execute(c, t, "UPDATE nodes SET state = @s, reason = @r, state_since = @at WHERE id = @id AND state <> @s",
-                        ("s", n.State.ToString()), ("r", n.Reason), ("at", at.ToUnixTimeMilliseconds()), ("id", n.Node));
+                    var nodeWas = Scalar<string>(c, t, "SELECT state FROM nodes WHERE id = @id", ("id", n.Node));
+                    if (Execute(c, t, "UPDATE nodes SET state = @s, reason = @r, state_since = @at WHERE id = @id AND state <> @s",
+                        ("s", n.State.ToString()), ("r", n.Reason), ("at", at.ToUnixTimeMilliseconds()), ("id", n.Node)) == 1)
+                    {
+                        AppendJournal(c, t, at, n.Node, null, string.Empty, nodeWas!, n.State.ToString(), n.Reason);
+                    }
+
                     break;
                 case MapChange.SetVolume v:
+                    var volumeWas = Query(c, t, "SELECT node, name, state FROM volumes WHERE id = @id", r => (Node: r.GetString(0), Name: r.GetString(1), State: r.GetString(2)), ("id", v.Volume));
                     Execute(c, t, "UPDATE volumes SET state = @s, reason = @r WHERE id = @id", ("s", v.State.ToString()), ("r", v.Reason), ("id", v.Volume));
+                    if (volumeWas is [var was] && was.State != v.State.ToString())
+                    {
+                        AppendJournal(c, t, at, was.Node, null, was.Name, was.State, v.State.ToString(), v.Reason);
+                    }
+
                     break;
                 case MapChange.SetReplication r:
                     Execute(c, t, "INSERT INTO replication(collection, factor) VALUES (@c, @f) ON CONFLICT (collection) DO UPDATE SET factor = excluded.factor",
@@ -163,6 +195,37 @@ public sealed class ClusterStore
         ? Query(c, null, $"SELECT {SqlNodeStore.JournalColumns} FROM journal ORDER BY seq DESC LIMIT @l", SqlNodeStore.ReadJournal, ("l", Math.Clamp(limit, 0, 10_000)))
         : Query(c, null, $"SELECT {SqlNodeStore.JournalColumns} FROM journal WHERE torrent = @t ORDER BY seq DESC LIMIT @l", SqlNodeStore.ReadJournal, ("t", torrent), ("l", Math.Clamp(limit, 0, 10_000))));
 
+    /// <summary>
+    /// The journal of the whole cluster, filtered: newest first (the last <c>limit</c> entries), or, with
+    /// <see cref="JournalQuery.After"/>, the entries after that sequence number oldest first (to follow it).
+    /// </summary>
+    public IReadOnlyList<Replicas.JournalEntry> ReadJournal(JournalQuery query) => _database.With(c =>
+    {
+        var where = new List<string>();
+        var parameters = new List<(string, object?)> { ("l", Math.Clamp(query.Limit, 0, 10_000)) };
+        void Filter(string condition, string name, object? value)
+        {
+            if (value is not null)
+            {
+                where.Add(condition);
+                parameters.Add((name, value));
+            }
+        }
+
+        Filter("torrent = @t", "t", query.Torrent);
+        Filter("node = @n", "n", query.Node);
+        Filter("volume = @v", "v", query.Volume);
+        Filter("seq > @after", "after", query.After);
+        Filter("at >= @since", "since", query.Since?.ToUnixTimeMilliseconds());
+        var filter = where.Count == 0 ? string.Empty : "WHERE " + string.Join(" AND ", where);
+        var order = query.After is null ? "DESC" : "ASC";
+        return Query(c, null, $"SELECT {SqlNodeStore.JournalColumns} FROM journal {filter} ORDER BY seq {order} LIMIT @l", SqlNodeStore.ReadJournal, [.. parameters]);
+    });
+
+    /// <summary>Every node's replica of one torrent with all that its node recorded (reason, last check, bad files), by node.</summary>
+    public IReadOnlyList<(string Node, ReplicaStatus Status)> ReplicaDetails(string torrent) => _database.With(c =>
+        Query(c, null, $"SELECT {SqlNodeStore.ReplicaColumns}, node FROM replicas WHERE torrent = @t ORDER BY node", r => (r.GetString(8), SqlNodeStore.ReadReplica(r)), ("t", torrent)));
+
     /// <summary>The stored placement: torrent → its target volume ids (ordinal order); empty before the first is stored.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> ReadPlacement() => _database.With(c =>
         Query(c, null, "SELECT torrent, volume FROM placement ORDER BY torrent, volume", r => (Torrent: r.GetString(0), Volume: r.GetString(1)))
@@ -196,6 +259,10 @@ public sealed class ClusterStore
 
         return next;
     });
+
+    private static void AppendJournal(DbConnection c, DbTransaction t, DateTimeOffset at, string node, string? torrent, string volume, string from, string to, string reason) =>
+        Execute(c, t, "INSERT INTO journal(at, node, torrent, volume, from_state, to_state, reason, bytes) VALUES (@at, @n, @t, @v, @f, @to, @r, 0)",
+            ("at", at.ToUnixTimeMilliseconds()), ("n", node), ("t", torrent), ("v", volume), ("f", from), ("to", to), ("r", reason));
 
     /// <summary>Moves the epoch on by one: unconditionally, or only from <paramref name="expected"/> (null if it moved).</summary>
     private static long? Bump(DbConnection c, DbTransaction t, long? expected) =>

@@ -11,7 +11,7 @@ namespace LibraryCluster.Actors.Cluster.Store;
 /// </summary>
 public sealed class SqlNodeStore : INodeStore
 {
-    private const string ReplicaColumns = "torrent, volume, state, reason, since, bytes_verified, last_verified, bad_files";
+    internal const string ReplicaColumns = "torrent, volume, state, reason, since, bytes_verified, last_verified, bad_files";
     internal const string JournalColumns = "seq, at, node, torrent, volume, from_state, to_state, reason, bytes";
 
     private readonly ClusterDatabase _database;

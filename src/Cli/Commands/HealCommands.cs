@@ -1,0 +1,93 @@
+using System.CommandLine;
+using LibraryCluster.Actors.Operations;
+using LibraryCluster.Cli.Connection;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace LibraryCluster.Cli.Commands;
+
+/// <summary><c>libcluster heal status</c>: what is left to heal and move, how fast, when it will be done.</summary>
+internal static class HealCommands
+{
+    private const int Shown = 30;
+
+    public static Command Build() => new("heal", "See the cluster heal: copies still to be made after a disk or node was lost, a drain, a leave or a new disk.")
+    {
+        Status(),
+    };
+
+    private static Command Status()
+    {
+        var once = new Option<bool>("--once") { Description = "Print the state once, even on a terminal (where it otherwise stays and refreshes until nothing is left to move)." };
+        var all = new Option<bool>("--all") { Description = $"List every copy still to be made, not only the first {Shown}." };
+        return Online.Command(
+            "status",
+            "What is under-replicated or unavailable, every copy still to be made (healing first: a torrent below its replication factor; then rebalancing and moves off drained volumes) with where it goes and what its node is doing, the bytes left, the rate over the last 10 minutes (from the journal) and the ETA. On a terminal it stays and refreshes every 2 s until nothing is left (Ctrl+C leaves); piped or with --json or --once it prints once. Exit 0: nothing left to heal; 4: copies still to be made; 3: some torrents have no Healthy copy anywhere.\n\nExamples:\n  libcluster heal status\n  libcluster heal status --once --json | jq .bytesToMove",
+            async call =>
+            {
+                var report = await ReadAsync(call).ConfigureAwait(false);
+                if (call.Json)
+                {
+                    Terminal.WriteJson(report);
+                }
+                else if (Terminal.IsInteractive && !call.Get(once) && report.Items.Count > 0)
+                {
+                    await AnsiConsole.Live(Render(report, call.Get(all))).StartAsync(async live =>
+                    {
+                        while (report.Items.Count > 0)
+                        {
+                            await Task.Delay(TimeSpan.FromSeconds(2), call.CancellationToken).ConfigureAwait(false);
+                            report = await ReadAsync(call).ConfigureAwait(false);
+                            live.UpdateTarget(Render(report, call.Get(all)));
+                        }
+                    }).ConfigureAwait(false);
+                }
+                else
+                {
+                    AnsiConsole.Write(Render(report, call.Get(all)));
+                }
+
+                return report.Unavailable > 0 ? ExitCodes.Damaged : report.Items.Count > 0 ? ExitCodes.Partial : ExitCodes.Ok;
+            },
+            once,
+            all);
+    }
+
+    private static Task<HealReport> ReadAsync(OnlineCall call) => call.Client.GetAsync<HealReport>("api/admin/cluster/heal", call.CancellationToken);
+
+    private static IRenderable Render(HealReport report, bool all)
+    {
+        var lines = new List<IRenderable>
+        {
+            new Text($"Torrents: {report.Torrents}, {report.UnderReplicated} under-replicated, {report.Unavailable} unavailable (at {Output.Time(report.At)} UTC)"),
+            new Text($"To move: {report.Items.Count} copies, {Terminal.Bytes(report.BytesToMove)}; "
+                + (report.BytesPerSecond > 0 ? $"{Terminal.Bytes((long)report.BytesPerSecond)}/s over the last {HealReports.RateWindow.TotalMinutes:0} min" : "nothing copied in the last 10 min")
+                + (report.EtaSeconds is { } eta ? $", ETA {Output.Duration(eta)}" : string.Empty)),
+        };
+        if (report.Items.Count > 0)
+        {
+            var table = Output.Table("torrent", "why", "to", ">size", ">copies", "state");
+            foreach (var item in all ? report.Items : report.Items.Take(Shown))
+            {
+                table.Row(item.Torrent, item.Kind.ToString(), item.To, Terminal.Bytes(item.Size), $"{item.Healthy}/{item.Wanted}", item.State);
+            }
+
+            lines.Add(table);
+            if (!all && report.Items.Count > Shown)
+            {
+                lines.Add(new Text($"... and {report.Items.Count - Shown} more (--all lists them)"));
+            }
+        }
+        else
+        {
+            lines.Add(new Text("Nothing left to move: every torrent has its copies where placement wants them."));
+        }
+
+        foreach (var stuck in report.Stuck)
+        {
+            lines.Add(new Text($"  ! {stuck}"));
+        }
+
+        return new Rows(lines);
+    }
+}

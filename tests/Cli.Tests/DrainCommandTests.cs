@@ -1,0 +1,60 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+
+namespace LibraryCluster.Cli.Tests;
+
+/// <summary>A node of its own for the drain, which changes it for good.</summary>
+public sealed class DrainNode : RunningNode;
+
+/// <summary>
+/// A scripted drain on a single node, from <c>volumes drain</c> to an empty volume: every copy moves to the other
+/// volume, verified before the old one is deleted, books still download, the journal says who asked.
+/// </summary>
+public sealed class DrainCommandTests(DrainNode node) : IClassFixture<DrainNode>
+{
+    [Fact]
+    public async Task Volumes_drain_moves_every_copy_to_the_other_volume_and_leaves_it_empty_and_out()
+    {
+        var onB = Directory.GetDirectories(node.Volume("b")).Select(Path.GetFileName).ToList();
+        Assert.NotEmpty(onB);
+        var book = node.Manifest.Records.First(r => r.HasFile && r.Visible.Length == 0 && r.ZipEntry is null && onB.Contains(r.Torrent));
+
+        var (code, output, error) = await node.RunAsync("volumes", "drain", "local/b", "--wait");
+
+        Assert.True(code == 0, error);
+        Assert.Contains("local/b is draining", output, StringComparison.Ordinal);
+        Assert.Contains("local/b is Out: drained", output, StringComparison.Ordinal);
+        var volume = await node.JsonAsync("volumes", "show", "local/b");
+        Assert.Equal("Out", volume.GetProperty("volume").GetProperty("state").GetString());
+        Assert.Empty(volume.GetProperty("replicas").EnumerateArray());
+        Assert.DoesNotContain(Directory.EnumerateFileSystemEntries(node.Volume("b")), e => Path.GetFileName(e) != Actors.Volumes.VolumeProbe.CanaryName);
+        foreach (var torrent in onB)
+        {
+            var shown = await node.JsonAsync("torrents", "show", torrent!);
+            var copy = Assert.Single(shown.GetProperty("replicas").EnumerateArray());
+            Assert.Equal("a", copy.GetProperty("volume").GetString());
+            Assert.Equal("Healthy", copy.GetProperty("state").GetString());
+            Assert.StartsWith("moved from volume b to a", copy.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        }
+
+        var downloaded = await node.Admin.GetByteArrayAsync($"/files/{book.Md5}");
+        Assert.Equal(book.Md5, Convert.ToHexStringLower(MD5.HashData(downloaded)));
+
+        // The journal has the operator's change, each copy's move, and the volume turning Out.
+        var journal = await node.JsonAsync("journal", "tail", "--volume", "local/b", "-n", "100");
+        var entries = journal.EnumerateArray().ToList();
+        Assert.Contains(entries, e => e.GetProperty("to").GetString() == "Draining" && e.GetProperty("reason").GetString()!.Contains($"asked by {Environment.UserName}@", StringComparison.Ordinal));
+        Assert.Equal(onB.Count, entries.Count(e => e.GetProperty("to").GetString() == "Moving"));
+        Assert.Contains(entries, e => e.GetProperty("to").GetString() == "Out");
+
+        // Draining it again changes nothing; draining the last volume is refused, for it has nowhere to go.
+        Assert.StartsWith("Nothing to do", (await node.RunAsync("volumes", "drain", "local/b")).Output, StringComparison.Ordinal);
+        var last = await node.RunAsync("volumes", "drain", "local/a");
+        Assert.Equal(6, last.ExitCode);
+        Assert.Contains("nowhere to go", last.Error, StringComparison.Ordinal);
+
+        // An empty volume comes back in.
+        Assert.Equal(0, (await node.RunAsync("volumes", "in", "b")).ExitCode);
+        Assert.Equal("In", (await node.JsonAsync("volumes", "show", "local/b")).GetProperty("volume").GetProperty("state").GetString());
+    }
+}
