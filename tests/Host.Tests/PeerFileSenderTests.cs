@@ -146,12 +146,17 @@ public sealed class PeerFileSenderTests : IAsyncLifetime
             _ => Request(17),
         };
 
-        // The refused request and a good one after it on the same connection: Kestrel answers both.
+        // A good request the sender answers, then the refused one and a good one after it on the same connection:
+        // Kestrel answers those two.
+        await connection.SendAsync(Request(1));
+        var sent = await connection.ReadResponseAsync();
         await connection.SendAsync(request);
         var refused = await connection.ReadResponseAsync(expectBody: what != "HEAD");
         await connection.SendAsync(Request(1));
         var next = await connection.ReadResponseAsync();
 
+        Assert.Equal(200, sent.Status);
+        Assert.False(sent.Headers.ContainsKey("x-answered-by"));
         Assert.Equal(418, refused.Status);
         Assert.Equal("kestrel", refused.Headers["x-answered-by"]);
         Assert.Equal(418, next.Status);
