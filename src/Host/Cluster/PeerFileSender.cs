@@ -28,6 +28,9 @@ public sealed partial class PeerFileSender(IPeerFiles files, NodeDrain drain, No
     /// <summary>How long a connection may sit idle between requests (Kestrel's keep-alive default).</summary>
     private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(130);
 
+    /// <summary>How long a request head may take to arrive once it has begun (Kestrel's default).</summary>
+    private static readonly TimeSpan HeadTimeout = TimeSpan.FromSeconds(30);
+
     /// <summary>Bytes handed to one send of the socket (its count is an int).</summary>
     private const int SendChunk = 1 << 30;
 
@@ -57,7 +60,7 @@ public sealed partial class PeerFileSender(IPeerFiles files, NodeDrain drain, No
             (Answer? Answer, bool Closed) read;
             try
             {
-                read = await NextRequestAsync(input, idle.Token).ConfigureAwait(false);
+                read = await NextRequestAsync(input, idle).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -97,12 +100,12 @@ public sealed partial class PeerFileSender(IPeerFiles files, NodeDrain drain, No
     /// and the reader was not advanced past what earlier reads examined, so Kestrel reads the same bytes at once.
     /// Closed when the peer closed the connection before another request.
     /// </summary>
-    private async Task<(Answer? Answer, bool Closed)> NextRequestAsync(PipeReader input, CancellationToken cancellationToken)
+    private async Task<(Answer? Answer, bool Closed)> NextRequestAsync(PipeReader input, CancellationTokenSource timeout)
     {
         long examined = 0;
         while (true)
         {
-            var result = await input.ReadAsync(cancellationToken).ConfigureAwait(false);
+            var result = await input.ReadAsync(timeout.Token).ConfigureAwait(false);
             var buffer = result.Buffer;
             if (buffer.Length == 0 && result.IsCompleted)
             {
@@ -114,6 +117,12 @@ public sealed partial class PeerFileSender(IPeerFiles files, NodeDrain drain, No
             if (verdict == PeerFileRequest.Verdict.Incomplete && !result.IsCompleted && !result.IsCanceled)
             {
                 input.AdvanceTo(buffer.Start, buffer.End);
+                if (examined == 0)
+                {
+                    // A head has begun: the rest of it comes soon, or the connection closes.
+                    timeout.CancelAfter(HeadTimeout);
+                }
+
                 examined = buffer.Length;
                 continue;
             }
