@@ -62,6 +62,13 @@ public static class ClusterPlanner
                 {
                     holds.Add((torrent.Name, volume));
                 }
+                else if (onClosed && HasData(have.State))
+                {
+                    // Moved before it is filled: a Partial or Damaged copy moves with what it has (every file that
+                    // verified verifies again at the new place before the old is deleted), so a drain never waits
+                    // for a source that may not exist, and no byte is written to a disk being emptied.
+                    moves.Add((torrent.Name, volume, $"volume {have.Volume} is {localVolumes[have.Volume].State}"));
+                }
                 else if (have.State is ReplicaState.Absent or ReplicaState.Damaged or ReplicaState.Partial)
                 {
                     if (snapshot.HealthyPeers(torrent.Name, self) is { Count: > 0 } sources)
@@ -69,19 +76,27 @@ public static class ClusterPlanner
                         fetches.Add((torrent.Name, sources, healthy.Count < factors[torrent.Name]));
                     }
                 }
-                else if (onClosed && have.State is ReplicaState.Healthy or ReplicaState.Scrubbing)
-                {
-                    moves.Add((torrent.Name, volume, $"volume {have.Volume} is {localVolumes[have.Volume].State}"));
-                }
             }
             else if (have is not null && have.State != ReplicaState.Retiring)
             {
                 // A target node counts whichever of its volumes holds the copy (it keeps one copy per torrent).
                 var targetNodes = targets.Select(v => v[..v.IndexOf('/', StringComparison.Ordinal)]).ToHashSet(StringComparer.Ordinal);
                 var onTargets = healthy.Count(r => r.Node != self && targetNodes.Contains(r.Node));
+                var onClosed = closed.Contains(have.Volume);
                 if (onTargets >= factors[torrent.Name])
                 {
                     retires.Add((torrent.Name, $"placement moved it to {string.Join(", ", targets)}, where it has {onTargets} Healthy copies"));
+                }
+                else if (onClosed && have.State == ReplicaState.Absent)
+                {
+                    // No data here to keep, and nothing placed here to wait for: the emptied volume lets it go.
+                    retires.Add((torrent.Name, $"volume {have.Volume} is {localVolumes[have.Volume].State} and the copy holds no data"));
+                }
+                else if (onClosed && HasData(have.State) && Roomiest(localVolumes.Values, torrent.Size) is { } refuge)
+                {
+                    // Not placed here, but needed until its targets are Healthy (it may be the only data there is):
+                    // it moves to another volume of this node rather than holding the drain up.
+                    moves.Add((torrent.Name, refuge, $"volume {have.Volume} is {localVolumes[have.Volume].State}; kept on this node until its targets are Healthy"));
                 }
             }
         }
@@ -92,6 +107,15 @@ public static class ClusterPlanner
             .ToList();
         return new ClusterPlan { Holds = holds, Fetches = fetches, Retires = retires, Moves = moves, WriteOffs = writeOffs, ClosedVolumes = closed, Underplaced = placement.Underplaced };
     }
+
+    /// <summary>A copy whose files (some or all) have verified: what a move carries and a drain must not drop.</summary>
+    private static bool HasData(ReplicaState state) => state is ReplicaState.Healthy or ReplicaState.Scrubbing or ReplicaState.Partial or ReplicaState.Damaged;
+
+    /// <summary>This node's In volume with the most room left that fits <paramref name="size"/> bytes (ties by name), or null.</summary>
+    private static string? Roomiest(IEnumerable<ClusterVolume> volumes, long size) =>
+        volumes.Where(v => v.State == ClusterVolumeState.In && v.Capacity - v.Used >= size)
+            .OrderByDescending(v => v.Capacity - v.Used).ThenBy(v => v.Name, StringComparer.Ordinal)
+            .FirstOrDefault()?.Name;
 
     /// <summary>
     /// The placement of the snapshot's torrents over its eligible volumes (In, on a node that is not Out or Leaving),
