@@ -85,7 +85,11 @@ public static class ClusterPlanner
                 var onClosed = closed.Contains(have.Volume);
                 if (onTargets >= factors[torrent.Name])
                 {
-                    retires.Add((torrent.Name, $"placement moved it to {string.Join(", ", targets)}, where it has {onTargets} Healthy copies"));
+                    retires.Add((torrent.Name, factors[torrent.Name] > 0
+                        ? $"placement moved it to {string.Join(", ", targets)}, where it has {onTargets} Healthy copies"
+                        : snapshot.Holdings?.Released.Contains(torrent.Name) == true
+                            ? $"released by the holdings policy set {snapshot.Holdings.SetAt:u} ({snapshot.Holdings.SetBy})"
+                            : "not wanted by the holdings policy and holds no data"));
                 }
                 else if (onClosed && have.State == ReplicaState.Absent)
                 {

@@ -41,6 +41,9 @@ internal sealed class AdminClient : IDisposable
     public Task<T> PostAsync<T>(string path, object? body, CancellationToken cancellationToken) =>
         SendAsync<T>(HttpMethod.Post, path, body is null ? null : JsonContent.Create(body, options: Terminal.Json), cancellationToken);
 
+    public Task<T> PutJsonAsync<T>(string path, object body, CancellationToken cancellationToken) =>
+        SendAsync<T>(HttpMethod.Put, path, JsonContent.Create(body, options: Terminal.Json), cancellationToken);
+
     public Task<T> PutAsync<T>(string path, byte[] body, CancellationToken cancellationToken) =>
         SendAsync<T>(HttpMethod.Put, path, new ByteArrayContent(body), cancellationToken);
 
