@@ -61,14 +61,22 @@ public static class HoldingsOperations
     /// <summary>
     /// Sets the policy as <paramref name="plan"/> (this snapshot's <see cref="Plan"/>) chose: those torrents are
     /// wanted, the others not (released with <see cref="HoldingsRequest.Release"/>). Nothing to do when the cluster
-    /// follows exactly this already.
+    /// follows exactly this already. A release that would delete torrents no tracker reports a seeder for (the
+    /// cluster's copies may be the last anywhere) is refused unless <paramref name="force"/>.
     /// </summary>
-    public static OperationDecision Set(ClusterSnapshot snapshot, HoldingsPlanReport plan, HoldingsRequest request, string node, string who)
+    public static OperationDecision Set(ClusterSnapshot snapshot, HoldingsPlanReport plan, HoldingsRequest request, bool force, string node, string who)
     {
         var changes = plan.Changes!;
         if (changes.Unchanged)
         {
             return new OperationDecision.Nothing($"the cluster follows this holdings policy already: {plan.Chosen.Count} torrents wanted");
+        }
+
+        if (changes.LastCopies.Count > 0 && !force)
+        {
+            return new OperationDecision.Refused(
+                $"releasing would delete {changes.LastCopies.Count} torrents no tracker reports a seeder for (never scraped, failing, or none): the cluster's copies may be the last anywhere ({string.Join(", ", changes.LastCopies.Take(10))}{(changes.LastCopies.Count > 10 ? " and more" : string.Empty)}). Scrape them, hold them (a larger --max-tb), or repeat with --force",
+                changes.LastCopies);
         }
 
         var next = Next(snapshot, plan.Chosen.Select(r => r.Name), plan.NotChosen.Select(r => r.Name), request, who);

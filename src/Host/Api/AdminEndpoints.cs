@@ -60,11 +60,15 @@ public static class AdminEndpoints
             {
                 OperationDecision.Change change => Results.Ok(new OperationResult(action, target, true, change.Message, epoch)),
                 OperationDecision.Nothing nothing => Results.Ok(new OperationResult(action, target, false, nothing.Message, epoch)),
-                OperationDecision.Refused refused => Results.Problem(detail: refused.Reason, statusCode: StatusCodes.Status409Conflict, title: "Refused", extensions: new Dictionary<string, object?> { ["torrents"] = refused.Torrents }),
+                OperationDecision.Refused refused => Refusal(refused),
                 OperationDecision.Unknown unknown => Answers.NotFound(context, "Not found", unknown.Message),
                 _ => throw new InvalidOperationException($"unexpected decision {decision}"),
             };
         });
+
+    /// <summary>409 with the reason and the torrents the change would hurt.</summary>
+    private static IResult Refusal(OperationDecision.Refused refused) =>
+        Results.Problem(detail: refused.Reason, statusCode: StatusCodes.Status409Conflict, title: "Refused", extensions: new Dictionary<string, object?> { ["torrents"] = refused.Torrents });
 
     /// <summary>Answers 503 while the node has not joined its map yet, or when the database cannot be reached.</summary>
     private static IResult Guard(ClusterAdmin admin, Func<ClusterSettings, IResult> body)
@@ -228,15 +232,17 @@ public static class AdminEndpoints
             var (decision, epoch) = admin.Apply(snapshot =>
             {
                 plan = HoldingsOperations.Plan(snapshot, settings, scrapes, request);
-                return HoldingsOperations.Set(snapshot, plan, request, admin.NodeId, who);
+                return HoldingsOperations.Set(snapshot, plan, request, ask.Force == true, admin.NodeId, who);
             });
             var result = decision switch
             {
                 OperationDecision.Change change => new OperationResult("holdings set", "holdings", true, change.Message, epoch),
                 OperationDecision.Nothing nothing => new OperationResult("holdings set", "holdings", false, nothing.Message, epoch),
-                _ => throw new InvalidOperationException($"unexpected decision {decision}"),
+                _ => null,
             };
-            return Results.Ok(new HoldingsSetResult(result, plan.Chosen.Count, plan.ChosenBytes, plan.Changes!));
+            return result is null
+                ? Refusal((OperationDecision.Refused)decision)
+                : Results.Ok(new HoldingsSetResult(result, plan.Chosen.Count, plan.ChosenBytes, plan.Changes!));
         });
     }
 
