@@ -27,14 +27,16 @@ internal sealed class DumpUpload : HttpContent
 
     protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) => SerializeToStreamAsync(stream, context, CancellationToken.None);
 
+    /// <summary>Why the dump could not be read here (a corrupt .gz), when that is what ended the upload.</summary>
+    public Exception? ReadError { get; private set; }
+
     protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         try
         {
             await using var gzip = new GZipStream(stream, CompressionLevel.Fastest, leaveOpen: true);
-            int read;
-            while ((read = await _dump.Sql.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken).ConfigureAwait(false)) > 0)
+            while (await ReadAsync(buffer, cancellationToken).ConfigureAwait(false) is > 0 and var read)
             {
                 await gzip.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
                 _progress?.Report(new ImportProgress(_dump.Position, _dump.Length, 0));
@@ -43,6 +45,19 @@ internal sealed class DumpUpload : HttpContent
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private async Task<int> ReadAsync(byte[] buffer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _dump.Sql.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException)
+        {
+            ReadError = e;
+            throw;
         }
     }
 

@@ -99,6 +99,12 @@ public sealed class CatalogImportNodeTests(ImportNode node) : IClassFixture<Impo
         Assert.Equal(2, code);
         Assert.Contains("unar", error, StringComparison.Ordinal);
 
+        // A .gz that is not one, here: the file is named, not the node.
+        var corrupt = node.Temp.Write("bad/corrupt.sql.gz", [0x1F, 0x8B, 8, 0, 0, 0, 0, 0, 0, 3, 0xFF, 0xFF, 0xFF, 0xFF]);
+        (code, _, error) = await node.RunAsync("catalog", "import", corrupt);
+        Assert.True(code == 2, $"exit {code}: {error}");
+        Assert.Contains($"{corrupt}: cannot be read at byte", error, StringComparison.Ordinal);
+
         var (missing, _, missingError) = await node.RunAsync("catalog", "import", node.Temp.Join("bad", "nope.sql"));
         Assert.Equal(2, missing);
         Assert.Contains("nope.sql: no such file", missingError, StringComparison.Ordinal);
@@ -113,7 +119,7 @@ public sealed class CatalogImportNodeTests(ImportNode node) : IClassFixture<Impo
 
         var (status, detail) = await PostAsync([0x1F, 0x8B, 8, 0, 0, 0, 0, 0, 0, 3, 0xFF, 0xFF, 0xFF, 0xFF], "libgen.sql.gz");
         Assert.Equal(HttpStatusCode.BadRequest, status);
-        Assert.Contains("libgen.sql.gz: not readable as gzip", detail, StringComparison.Ordinal);
+        Assert.Contains("libgen.sql.gz:1 (byte 0 of the SQL): cannot be decompressed", detail, StringComparison.Ordinal);
 
         (status, detail) = await PostAsync([.. "PK\u0003\u0004"u8, 0, 0, 0, 0], "libgen.zip");
         Assert.Equal(HttpStatusCode.BadRequest, status);

@@ -158,6 +158,13 @@ public static class CatalogImporter
 
             output.Complete();
         }
+        catch (InvalidDataException e)
+        {
+            // A .gz that breaks off or is corrupt: say where, and that what came before it was imported.
+            var located = new CatalogException($"{reader.FileName}:{reader.Line} (byte {reader.Offset:N0} of the SQL): cannot be decompressed ({e.Message}); what was committed before it stays, and an intact copy finishes the import", e);
+            output.Complete(located);
+            throw located;
+        }
         catch (Exception e)
         {
             output.Complete(e);

@@ -149,8 +149,19 @@ internal static class CatalogCommands
         {
             using var file = DumpFile.Open(dump.FullName);
             var route = $"api/admin/catalog/import?name={Uri.EscapeDataString(dump.Name)}&batchRows={options.BatchRows.ToString(CultureInfo.InvariantCulture)}";
-            var report = await WithProgressAsync(dump.FullName, progress =>
-                client.PostStreamAsync<ImportSummary>(route, new DumpUpload(file, progress), cancellationToken)).ConfigureAwait(false);
+            var report = await WithProgressAsync(dump.FullName, async progress =>
+            {
+                var upload = new DumpUpload(file, progress);
+                try
+                {
+                    return await client.PostStreamAsync<ImportSummary>(route, upload, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception) when (upload.ReadError is { } error)
+                {
+                    // The file broke, not the node: what was sent before it is imported there.
+                    throw new CatalogException($"{dump.FullName}: cannot be read at byte {file.Position:N0} ({error.Message}); what the node committed before it stays there, and an intact copy finishes the import");
+                }
+            }).ConfigureAwait(false);
 
             // The node read a stream: the file and its size are what this side knows.
             reports.Add(report with { File = dump.FullName, Bytes = file.Length });

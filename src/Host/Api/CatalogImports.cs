@@ -79,15 +79,10 @@ public sealed partial class CatalogImports(IOptions<NodeOptions> options, Mirror
         {
             return Answers.BadRequest(context, e.Message);
         }
-        catch (InvalidDataException e)
-        {
-            // A gzip stream that is not one, or breaks off: what was committed before it stays.
-            return Answers.BadRequest(context, $"{name}: not readable as gzip ({e.Message}); the rows before it were imported");
-        }
         catch (IOException e) when (!cancellationToken.IsCancellationRequested)
         {
             LogBrokenOff(logger, name, e.Message);
-            return Answers.BadRequest(context, $"{name}: the upload broke off ({e.Message}); the rows before it were imported, send it again to finish");
+            return Answers.BadRequest(context, $"{name}: the upload broke off ({e.Message}); what was committed before it stays, and sending it again finishes the import");
         }
         finally
         {
