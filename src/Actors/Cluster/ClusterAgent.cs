@@ -298,6 +298,11 @@ public sealed class ClusterAgent(ClusterSettings settings, ClusterStore store, M
             Context.Logger.LogInformation("retiring {Torrent}: {Reason}", torrent, reason);
             node.Retire(torrent, reason);
         }
+
+        foreach (var (torrent, reason) in plan.LetGo)
+        {
+            node.Retire(torrent, reason, onlyWithoutData: true);
+        }
     }
 
     private List<(string Name, long Capacity, long Used)> Usage() =>

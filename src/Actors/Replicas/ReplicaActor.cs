@@ -69,7 +69,8 @@ public sealed record SwarmFetchStarted(string Engine) : ReplicaMessage;
 public sealed record SwarmFetchProgressed(double Share) : ReplicaMessage;
 
 /// <summary>Placement no longer wants the copy here and the torrent has its full count elsewhere: delete it.</summary>
-public sealed record RetireReplica(string Reason) : ReplicaMessage;
+/// <remarks><c>OnlyWithoutData</c>: the cluster let go of a copy it saw with no data (Absent): kept if it is anything else by now.</remarks>
+public sealed record RetireReplica(string Reason, bool OnlyWithoutData = false) : ReplicaMessage;
 
 /// <summary>
 /// The volume under a Lost replica failed (or an Absent one's volume is being drained) and the cluster placed the
@@ -214,7 +215,8 @@ public sealed class ReplicaActor(ReplicaSetup initial) : Actor<ReplicaMessage>
                 _running = null;
                 Start(scrub: false, $"fetch stopped: {failed.Error.Message}");
                 break;
-            case RetireReplica retire when _status.State is not (ReplicaState.Retiring or ReplicaState.Verifying or ReplicaState.Fetching or ReplicaState.Repairing):
+            case RetireReplica retire when _status.State is not (ReplicaState.Retiring or ReplicaState.Verifying or ReplicaState.Fetching or ReplicaState.Repairing)
+                && !(retire.OnlyWithoutData && _status.State != ReplicaState.Absent):
                 Cancel();
                 Context.Timers.Cancel(ScrubTimer);
                 Transition(ReplicaState.Retiring, retire.Reason, 0);

@@ -102,7 +102,8 @@ public sealed class ClusterDrainTests
 
         // The Partial copy may be the only data there is until n2 has it whole: it stays on n1, on a volume that is In.
         Assert.Equal([("r_1000", "a", "volume b is Draining; kept on this node until its targets are Healthy")], plan.Moves);
-        Assert.Equal([("r_2000", "volume b is Draining and the copy holds no data")], plan.Retires);
+        Assert.Equal([("r_2000", "volume b is Draining and the copy holds no data")], plan.LetGo);
+        Assert.Empty(plan.Retires);
     }
 
     [Fact]

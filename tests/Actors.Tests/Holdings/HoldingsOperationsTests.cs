@@ -143,12 +143,17 @@ public sealed class HoldingsOperationsTests
 
         var plan = ClusterPlanner.Plan(snapshot, Settings("n1"), local, new HashSet<string>());
 
-        Assert.Equal(["r_3000", "r_4000"], plan.Retires.Select(r => r.Torrent).Order(StringComparer.Ordinal));
-        Assert.StartsWith("released by the holdings policy", plan.Retires.Single(r => r.Torrent == "r_3000").Reason, StringComparison.Ordinal);
-        Assert.Equal("not wanted by the holdings policy and holds no data", plan.Retires.Single(r => r.Torrent == "r_4000").Reason);
+        var released = Assert.Single(plan.Retires);
+        Assert.Equal("r_3000", released.Torrent);
+        Assert.StartsWith("released by the holdings policy", released.Reason, StringComparison.Ordinal);
+
+        // The copy without data is let go only if it still has none when its replica hears of it.
+        Assert.Equal([("r_4000", "not wanted by the holdings policy, and holds no data")], plan.LetGo);
 
         // Without the release, the Healthy copy is the one the policy keeps.
         var kept = Snapshot([Replica("n1", "r_3000")], holdings with { Released = new HashSet<string>() });
-        Assert.DoesNotContain(ClusterPlanner.Plan(kept, Settings("n1"), local, new HashSet<string>()).Retires, r => r.Torrent == "r_3000");
+        var keeping = ClusterPlanner.Plan(kept, Settings("n1"), local, new HashSet<string>());
+        Assert.DoesNotContain(keeping.Retires, r => r.Torrent == "r_3000");
+        Assert.DoesNotContain(keeping.LetGo, r => r.Torrent == "r_3000");
     }
 }
