@@ -58,6 +58,7 @@ public static class NodeApplication
         services.AddSingleton<IValidateOptions<ClusterOptions>, ClusterOptionsValidator>();
         services.AddSingleton(provider => new ClusterRuntime(provider.GetRequiredService<IOptions<ClusterOptions>>().Value, provider.GetRequiredService<IOptions<NodeOptions>>().Value));
         services.AddSingleton<ClusterAdmin>();
+        services.AddSingleton<CatalogImports>();
         services.AddOptions<SwarmOptions>().Bind(builder.Configuration.GetSection(SwarmOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SwarmOptions>, SwarmOptionsValidator>();
         services.AddSingleton(provider => new SwarmRuntime(

@@ -190,6 +190,7 @@ public sealed class ClusterAgent(ClusterSettings settings, ClusterStore store, M
         // torrent is registered before any placement of it is stored), so no node drops one it has not seen yet.
         var map = store.ReadMap();
         var placement = store.ReadPlacement();
+        var holdings = store.ReadHoldings();
         var torrents = store.ListTorrents();
 
         // Torrents added to this node (watch folder, admin API) become the cluster's: placement spreads them from
@@ -206,7 +207,7 @@ public sealed class ClusterAgent(ClusterSettings settings, ClusterStore store, M
             }
         }
 
-        var snapshot = new ClusterSnapshot(map, torrents, store.ReplicationFactors(), store.ListReplicas(), readAt) { Placement = placement };
+        var snapshot = new ClusterSnapshot(map, torrents, store.ReplicationFactors(), store.ListReplicas(), readAt) { Placement = placement, Holdings = holdings };
         var plan = ClusterPlanner.Plan(snapshot, settings, local, failed, judgePeers);
         // Only a torrent new to this node needs its .torrent from the database; the guardian has the others.
         var metainfo = plan.Holds.ToDictionary(h => h.Torrent, h => node.View.Torrent(h.Torrent) is null ? store.GetMetainfo(h.Torrent) ?? [] : [], StringComparer.Ordinal);
@@ -296,6 +297,11 @@ public sealed class ClusterAgent(ClusterSettings settings, ClusterStore store, M
         {
             Context.Logger.LogInformation("retiring {Torrent}: {Reason}", torrent, reason);
             node.Retire(torrent, reason);
+        }
+
+        foreach (var (torrent, reason) in plan.LetGo)
+        {
+            node.Retire(torrent, reason, onlyWithoutData: true);
         }
     }
 
