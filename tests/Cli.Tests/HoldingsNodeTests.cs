@@ -19,11 +19,11 @@ public sealed class HoldingsNodeTests(HoldingsNode node) : IClassFixture<Holding
 {
     private static string Tb(long bytes) => (bytes / 1e12).ToString("0.##############", CultureInfo.InvariantCulture);
 
-    /// <summary>Seeder counts for every torrent but the last: what the node's scrapes would have stored.</summary>
-    private string RecordScrapes()
+    /// <summary>Seeder counts for every torrent but the last (or every one): what the node's scrapes would have stored. The first has none unless <paramref name="atLeast"/>.</summary>
+    private string RecordScrapes(bool everyOne = false, int atLeast = 0)
     {
         var torrents = node.Manifest.Torrents.OrderBy(t => t.Name, StringComparer.Ordinal).ToList();
-        var counts = torrents.SkipLast(1).Select((t, i) => (t, i)).ToDictionary(p => InfoHash.Parse(p.t.InfoHash), p => new ScrapeCounts(p.i * 3, 10, 1));
+        var counts = torrents.SkipLast(everyOne ? 0 : 1).Select((t, i) => (t, i)).ToDictionary(p => InfoHash.Parse(p.t.InfoHash), p => new ScrapeCounts(atLeast + (p.i * 3), 10, 1));
         new ScrapeStore(ClusterDatabase.Sqlite(Path.Join(node.DataDirectory, "node.db"))).Record(new TrackerScrapeReport("udp://tracker.test:1337/announce", DateTimeOffset.UtcNow, counts, [], null));
         return torrents[^1].Name;
     }
@@ -86,7 +86,7 @@ public sealed class HoldingsNodeTests(HoldingsNode node) : IClassFixture<Holding
         Assert.Contains(journal.EnumerateArray(), e => e.GetProperty("from").GetString() == "none" && e.GetProperty("to").GetString()!.EndsWith(" TB", StringComparison.Ordinal)
             && e.GetProperty("reason").GetString()!.Contains($"asked by {Environment.UserName}@", StringComparison.Ordinal));
 
-        // Releasing what no tracker vouches for is refused and changes nothing; forced, the copies go.
+        // Releasing what no tracker vouches for is refused and changes nothing: the copies here may be the last anywhere.
         epoch = await EpochAsync();
         var refused = await node.RunAsync("holdings", "set", "--max-tb", budget, "--unscraped", "Skip", "--release");
         Assert.Equal(6, refused.ExitCode);
@@ -94,7 +94,14 @@ public sealed class HoldingsNodeTests(HoldingsNode node) : IClassFixture<Holding
         Assert.Contains(unscraped, refused.Error, StringComparison.Ordinal);
         Assert.Equal(epoch, await EpochAsync());
 
-        (code, output, _) = await node.RunAsync("holdings", "set", "--max-tb", budget, "--unscraped", "Skip", "--release", "--force");
+        // Once a tracker reports seeders for every one, the torrents not chosen are released: every copy goes.
+        RecordScrapes(everyOne: true, atLeast: 1);
+        var released = await node.JsonAsync("holdings", "plan", "--max-tb", budget, "--release");
+        chosen = Names(released.GetProperty("chosen"));
+        notChosen = Names(released.GetProperty("notChosen"));
+        Assert.NotEmpty(notChosen);
+        Assert.Empty(released.GetProperty("changes").GetProperty("lastCopies").EnumerateArray());
+        (code, output, _) = await node.RunAsync("holdings", "set", "--max-tb", budget, "--release");
         Assert.Equal(0, code);
         Assert.Contains($"{notChosen.Count} released", output, StringComparison.Ordinal);
         foreach (var torrent in notChosen)
@@ -141,7 +148,7 @@ public sealed class HoldingsNodeTests(HoldingsNode node) : IClassFixture<Holding
         [
             (["holdings", "set", "--max-tb", "-1"], "--max-tb -1"),
             (["holdings", "plan", "--max-tb", "1", "--max-age-days", "0"], "--max-age-days 0"),
-            (["holdings", "set", "--max-tb", "1", "--force"], "--force goes with --release"),
+            (["holdings", "set", "--max-tb", "1", "--force"], "--force"),
             (["holdings", "plan", "--max-tb", "1", node.DataDirectory], "needs the database"),
             (["holdings", "plan", "--max-tb", "1", "--db", Path.Join(node.DataDirectory, "node.db")], "go with TORRENT"),
         ];

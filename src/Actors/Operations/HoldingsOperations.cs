@@ -61,10 +61,10 @@ public static class HoldingsOperations
     /// <summary>
     /// Sets the policy as <paramref name="plan"/> (this snapshot's <see cref="Plan"/>) chose: those torrents are
     /// wanted, the others not (released with <see cref="HoldingsRequest.Release"/>). Nothing to do when the cluster
-    /// follows exactly this already. A release that would delete torrents no tracker reports a seeder for (the
-    /// cluster's copies may be the last anywhere) is refused unless <paramref name="force"/>.
+    /// follows exactly this already. A release that would delete torrents no tracker reports a seeder for is always
+    /// refused: the cluster's copies may be the last anywhere, and the last copy is never deleted.
     /// </summary>
-    public static OperationDecision Set(ClusterSnapshot snapshot, HoldingsPlanReport plan, HoldingsRequest request, bool force, string node, string who)
+    public static OperationDecision Set(ClusterSnapshot snapshot, HoldingsPlanReport plan, HoldingsRequest request, string node, string who)
     {
         var changes = plan.Changes!;
         if (changes.Unchanged)
@@ -72,19 +72,18 @@ public static class HoldingsOperations
             return new OperationDecision.Nothing($"the cluster follows this holdings policy already: {plan.Chosen.Count} torrents wanted");
         }
 
-        if (changes.LastCopies.Count > 0 && !force)
+        if (changes.LastCopies.Count > 0)
         {
             return new OperationDecision.Refused(
-                $"releasing would delete {changes.LastCopies.Count} torrents no tracker reports a seeder for (never scraped, failing, or none): the cluster's copies may be the last anywhere ({string.Join(", ", changes.LastCopies.Take(10))}{(changes.LastCopies.Count > 10 ? " and more" : string.Empty)}). Scrape them, hold them (a larger --max-tb), or repeat with --force",
+                $"releasing would delete {changes.LastCopies.Count} torrents no tracker reports a seeder for (never scraped, failing, or none): the cluster's copies may be the last anywhere ({string.Join(", ", changes.LastCopies.Take(10))}{(changes.LastCopies.Count > 10 ? " and more" : string.Empty)}). Scrape them (a seeder must vouch for each), hold them (a larger --max-tb), or set the policy without --release (they are kept, one copy each)",
                 changes.LastCopies);
         }
 
         var next = Next(snapshot, plan.Chosen.Select(r => r.Name), plan.NotChosen.Select(r => r.Name), request, who);
         var summary = $"{plan.Chosen.Count} torrents wanted, {changes.Fetch} to fetch, {changes.Want} wanted again, {changes.Keep} no longer wanted but kept, {changes.Release} released, {changes.Drop} no longer fetched";
-        var last = changes.LastCopies.Count > 0 ? $"; {changes.LastCopies.Count} released torrents have no known seeder, so the copies deleted may be the last anywhere: {string.Join(", ", changes.LastCopies.Take(10))}" : string.Empty;
         return new OperationDecision.Change(
             [new MapChange.SetHoldings(next, node, $"holdings set to {request.Describe()}: {summary}: {who}")],
-            $"holdings policy set ({request.Describe()}): {summary}{last}");
+            $"holdings policy set ({request.Describe()}): {summary}");
     }
 
     /// <summary>The policy the cluster follows and how far it is from it.</summary>

@@ -137,9 +137,8 @@ public sealed record HoldingsStatus(
 /// <summary>The body of <c>PUT /api/admin/cluster/holdings</c> and <c>POST …/holdings/plan</c>: what the CLI's options say, unchecked.</summary>
 /// <remarks>
 /// <para><c>MaxAgeDays</c>: Default 30; <c>Unscraped</c>: default Last; <c>Release</c>: default false.</para>
-/// <para><c>Force</c>: A release may delete torrents no tracker reports a seeder for (set only; not part of the policy).</para>
 /// </remarks>
-public sealed record HoldingsAsk(long? MaxBytes, double? MaxAgeDays = null, UnknownSwarms? Unscraped = null, bool? Release = null, bool? Force = null)
+public sealed record HoldingsAsk(long? MaxBytes, double? MaxAgeDays = null, UnknownSwarms? Unscraped = null, bool? Release = null)
 {
     /// <summary>The request, or null with what is wrong in <paramref name="problem"/>.</summary>
     public HoldingsRequest? ToRequest(out string? problem)

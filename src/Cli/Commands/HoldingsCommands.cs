@@ -132,19 +132,13 @@ internal static class HoldingsCommands
     private static Command Set()
     {
         var policy = PolicyOptions.Create(maxTbRequired: true);
-        var force = new Option<bool>("--force") { Description = "With --release: let go even of torrents no tracker reports a seeder for (never scraped, failing, or none), whose copies here may be the last anywhere." };
         return Online.Command(
             "set",
-            "Set the holdings policy the cluster follows: the torrents 'holdings plan' with the same options chooses are wanted — held at their replication factor, fetched from peers or (with Swarm:FetchMissing) the swarm when missing, healed when lost — and the others are not: a torrent not chosen that the cluster holds is kept (one copy stays and is seeded; extra copies go once that one is Healthy, none is made again), or with --release let go (every copy deleted, even the last: that is what --release asks; refused, exit 6, for torrents no tracker reports a seeder for unless --force). Seeder counts change, so run it again (e.g. daily) to follow them; torrents registered since are not wanted until a set judges them. Idempotent (the same choice again changes nothing), applied at the map's epoch, journaled with who asked. Exit 0: set (or already so); 2: bad input; 6: refused, nothing changed.\n\nExamples:\n  libcluster holdings set --max-tb 20\n  libcluster holdings set --max-tb 15 --release",
+            "Set the holdings policy the cluster follows: the torrents 'holdings plan' with the same options chooses are wanted — held at their replication factor, fetched from peers or (with Swarm:FetchMissing) the swarm when missing, healed when lost — and the others are not: a torrent not chosen that the cluster holds is kept (one copy stays and is seeded; extra copies go once that one is Healthy, none is made again), or with --release let go (every copy deleted: a tracker reports seeders for it, so the world keeps it; refused, exit 6, when any torrent it would let go has no seeder a tracker vouches for, since the cluster's copy may be the last anywhere). Seeder counts change, so run it again (e.g. daily) to follow them; torrents registered since are not wanted until a set judges them. Idempotent (the same choice again changes nothing), applied at the map's epoch, journaled with who asked. Exit 0: set (or already so); 2: bad input; 6: refused, nothing changed.\n\nExamples:\n  libcluster holdings set --max-tb 20\n  libcluster holdings set --max-tb 15 --release",
             async call =>
             {
                 var request = policy.Request(call.Parse);
-                if (call.Get(force) && !request.Release)
-                {
-                    throw new ArgumentException("--force goes with --release (it lets go of torrents no tracker reports a seeder for)");
-                }
-
-                var set = await call.Client.PutJsonAsync<HoldingsSetResult>("api/admin/cluster/holdings", PolicyOptions.Ask(request) with { Force = call.Get(force) }, call.CancellationToken).ConfigureAwait(false);
+                var set = await call.Client.PutJsonAsync<HoldingsSetResult>("api/admin/cluster/holdings", PolicyOptions.Ask(request), call.CancellationToken).ConfigureAwait(false);
                 if (call.Json)
                 {
                     Terminal.WriteJson(set);
@@ -157,11 +151,6 @@ internal static class HoldingsCommands
                     var c = set.Changes;
                     Output.Line($"Wanted: {set.Wanted} torrents, {Terminal.Bytes(set.WantedBytes)} of {Terminal.Bytes(request.MaxBytes)}; to fetch: {c.Fetch} ({Terminal.Bytes(c.FetchBytes)}); wanted again: {c.Want} ({Terminal.Bytes(c.CopyBytes)} of copies from peers)");
                     Output.Line($"No longer wanted: {c.Keep} kept ({Terminal.Bytes(c.KeepBytes)}, one copy each), {c.Release} released ({Terminal.Bytes(c.ReleaseBytes)} deleted), {c.Drop} no longer fetched ({Terminal.Bytes(c.DropBytes)})");
-                    if (c.LastCopies.Count > 0)
-                    {
-                        Output.Line($"! {c.LastCopies.Count} released torrents have no known seeder: the copies deleted may be the last anywhere ({string.Join(", ", c.LastCopies.Take(10))})");
-                    }
-
                     Output.Line("'libcluster holdings show' follows the cluster as it gets there.");
                 }
 
@@ -170,8 +159,7 @@ internal static class HoldingsCommands
             policy.MaxTb,
             policy.MaxAge,
             policy.Unknown,
-            policy.Release,
-            force);
+            policy.Release);
     }
 
     /// <summary>The plan over .torrent files, with the replicas and scrapes of a node's or cluster's database.</summary>
@@ -260,7 +248,7 @@ internal static class HoldingsCommands
                 : $"A set would: fetch {changes.Fetch} ({Terminal.Bytes(changes.FetchBytes)}), want again {changes.Want} ({Terminal.Bytes(changes.CopyBytes)} of copies), keep {changes.Keep} without wanting them ({Terminal.Bytes(changes.KeepBytes)}), release {changes.Release} ({Terminal.Bytes(changes.ReleaseBytes)} deleted), stop fetching {changes.Drop}; computed at epoch {changes.Epoch}, nothing changed");
             if (changes.LastCopies.Count > 0)
             {
-                Output.Line($"! {changes.LastCopies.Count} torrents it would release have no known seeder: the copies deleted may be the last anywhere, so a set refuses them without --force ({string.Join(", ", changes.LastCopies.Take(10))})");
+                Output.Line($"! {changes.LastCopies.Count} torrents it would release have no known seeder: the copies deleted may be the last anywhere, so a set with --release is refused ({string.Join(", ", changes.LastCopies.Take(10))})");
             }
         }
 

@@ -232,7 +232,7 @@ public static class AdminEndpoints
             var (decision, epoch) = admin.Apply(snapshot =>
             {
                 plan = HoldingsOperations.Plan(snapshot, settings, scrapes, request);
-                return HoldingsOperations.Set(snapshot, plan, request, ask.Force == true, admin.NodeId, who);
+                return HoldingsOperations.Set(snapshot, plan, request, admin.NodeId, who);
             });
             var result = decision switch
             {

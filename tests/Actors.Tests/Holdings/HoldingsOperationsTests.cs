@@ -76,7 +76,7 @@ public sealed class HoldingsOperationsTests
         var snapshot = Snapshot(Held);
         var plan = HoldingsOperations.Plan(snapshot, Settings("n1"), Scrapes, Request());
 
-        var set = Assert.IsType<OperationDecision.Change>(HoldingsOperations.Set(snapshot, plan, Request(), force: false, "n1", "asked by alice"));
+        var set = Assert.IsType<OperationDecision.Change>(HoldingsOperations.Set(snapshot, plan, Request(), "n1", "asked by alice"));
         var stored = Assert.IsType<MapChange.SetHoldings>(Assert.Single(set.Changes));
         Assert.Equal(["r_1000", "r_2000"], stored.Holdings.Wanted.Order(StringComparer.Ordinal));
         Assert.Empty(stored.Holdings.Released);
@@ -85,23 +85,26 @@ public sealed class HoldingsOperationsTests
         var after = snapshot with { Holdings = stored.Holdings };
         var again = HoldingsOperations.Plan(after, Settings("n1"), Scrapes, Request());
         Assert.True(again.Changes!.Unchanged);
-        Assert.IsType<OperationDecision.Nothing>(HoldingsOperations.Set(after, again, Request(), force: false, "n1", "asked by alice"));
-        Assert.IsType<OperationDecision.Change>(HoldingsOperations.Set(after, HoldingsOperations.Plan(after, Settings("n1"), Scrapes, Request(release: true)), Request(release: true), force: false, "n1", "asked by alice"));
+        Assert.IsType<OperationDecision.Nothing>(HoldingsOperations.Set(after, again, Request(), "n1", "asked by alice"));
+        Assert.IsType<OperationDecision.Change>(HoldingsOperations.Set(after, HoldingsOperations.Plan(after, Settings("n1"), Scrapes, Request(release: true)), Request(release: true), "n1", "asked by alice"));
     }
 
     [Fact]
-    public void A_release_that_would_delete_a_torrent_no_tracker_reports_a_seeder_for_is_refused_unless_forced()
+    public void A_release_that_would_delete_a_torrent_no_tracker_reports_a_seeder_for_is_refused()
     {
         var snapshot = Snapshot(Held);
         var unscraped = Scrapes.Where(s => s.InfoHash != Hash("r_3000")).ToList();
         var plan = HoldingsOperations.Plan(snapshot, Settings("n1"), unscraped, Request(release: true));
 
         Assert.Equal(["r_3000"], plan.Changes!.LastCopies);
-        var refused = Assert.IsType<OperationDecision.Refused>(HoldingsOperations.Set(snapshot, plan, Request(release: true), force: false, "n1", "asked by alice"));
+        var refused = Assert.IsType<OperationDecision.Refused>(HoldingsOperations.Set(snapshot, plan, Request(release: true), "n1", "asked by alice"));
         Assert.Equal(["r_3000"], refused.Torrents);
-        Assert.Contains("--force", refused.Reason, StringComparison.Ordinal);
-        var forced = Assert.IsType<OperationDecision.Change>(HoldingsOperations.Set(snapshot, plan, Request(release: true), force: true, "n1", "asked by alice"));
-        Assert.Equal(["r_3000"], Assert.IsType<MapChange.SetHoldings>(Assert.Single(forced.Changes)).Holdings.Released);
+        Assert.Contains("may be the last anywhere", refused.Reason, StringComparison.Ordinal);
+
+        // The same set without --release keeps it (one copy) instead.
+        var kept = HoldingsOperations.Plan(snapshot, Settings("n1"), unscraped, Request());
+        var change = Assert.IsType<OperationDecision.Change>(HoldingsOperations.Set(snapshot, kept, Request(), "n1", "asked by alice"));
+        Assert.Empty(Assert.IsType<MapChange.SetHoldings>(Assert.Single(change.Changes)).Holdings.Released);
     }
 
     [Fact]
