@@ -62,6 +62,7 @@ public static class NodeApplication
         services.AddSingleton<ClusterAdmin>();
         services.AddSingleton<IPeerFiles, ClusterPeerFiles>();
         services.AddSingleton<PeerFileSender>();
+        services.AddSingleton<CatalogImports>();
         services.AddOptions<SwarmOptions>().Bind(builder.Configuration.GetSection(SwarmOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SwarmOptions>, SwarmOptionsValidator>();
         services.AddSingleton(provider => new SwarmRuntime(

@@ -93,6 +93,26 @@ public sealed class ReplicaActorTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_retirement_meant_for_a_copy_without_data_leaves_one_that_has_data_and_lets_an_absent_one_go()
+    {
+        var (torrent, save) = await TorrentAsync();
+        var held = Spawn(torrent, save);
+        await UntilAsync(held, ReplicaState.Healthy);
+
+        // The cluster saw this copy without data before it verified: the word comes too late, and the data stays.
+        held.Tell(new RetireReplica("not wanted by the holdings policy, and holds no data", OnlyWithoutData: true));
+        var after = await held.AskAsync<ReplicaStatus>(r => new GetReplicaStatus(r), Eventually.Patience);
+        Assert.Equal(ReplicaState.Healthy, after.State);
+        Assert.True(File.Exists(Path.Join(save, "1000", "a.pdf")));
+
+        var emptySave = _temp.Join("empty", "r_2000");
+        var empty = _system.Spawn("empty", () => new ReplicaActor(new ReplicaSetup("r_2000", torrent, "a", emptySave, _store, Scrub, _ => { })));
+        await UntilAsync(empty, s => s.State == ReplicaState.Absent && s.Reason.Contains("no data", StringComparison.Ordinal));
+        empty.Tell(new RetireReplica("not wanted by the holdings policy, and holds no data", OnlyWithoutData: true));
+        await Eventually.UntilAsync(() => !_store.LoadReplicas().Any(r => r.Torrent == "r_2000"));
+    }
+
+    [Fact]
     public async Task A_scrub_waits_for_the_nodes_turn_and_a_check_that_cancels_it_is_not_mistaken_for_it()
     {
         // Big enough that the check takes a while: the cancelled scrub's answer then arrives while the check runs.

@@ -62,6 +62,32 @@ public sealed class ReplicaMoveTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_partial_copy_moves_with_the_files_it_has_each_verified_again_and_stays_partial()
+    {
+        // Piece-aligned files, so that the missing one leaves the others whole: a Partial copy (it never was whole).
+        var (torrent, _, save) = await TestData.MultiFileTorrentAsync(_temp, "1000", 16 * 1024, ("a.pdf", 32_768), ("b.epub", 16_384), ("c.djvu", 20_000));
+        File.Delete(Path.Join(save, "1000", "b.epub"));
+        var target = _temp.Join("volume-b", "r_1000");
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        var replica = _system.Spawn("partial", () => new ReplicaActor(new ReplicaSetup(
+            "r_1000", torrent, "a", save, _store, Scrub, _ => { }, Moved: (volume, directory) => _moved.Enqueue((volume, directory)), MoveTurns: new SemaphoreSlim(1, 1))));
+        var partial = await UntilAsync(replica, s => s.State == ReplicaState.Partial);
+        Assert.Equal([1], partial.BadFiles);
+
+        replica.Tell(new MoveReplica("b", target, "volume a is Draining"));
+        var status = await UntilAsync(replica, s => s.Volume == "b");
+
+        Assert.Equal(ReplicaState.Partial, status.State);
+        Assert.Equal([1], status.BadFiles);
+        Assert.True(status.CanServe(0) && status.CanServe(2) && !status.CanServe(1));
+        Assert.Equal(20_000, new FileInfo(Path.Join(target, "1000", "c.djvu")).Length);
+        Assert.False(File.Exists(Path.Join(target, "1000", "b.epub")));
+        await Eventually.UntilAsync(() => !Directory.Exists(save));
+        Assert.Equal(["Partial->Moving", "Partial->Partial"], Transitions().TakeLast(2));
+        Assert.Contains("1 files that were not here before are not here either", status.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_copy_lost_with_a_volume_an_operator_failed_checks_its_data_again_when_the_volume_comes_back()
     {
         var (replica, _, _) = await HealthyAsync();

@@ -16,7 +16,7 @@ public sealed class CliDocsTests
         Assert.True(
             docs[begin..(end + CommandTree.End.Length + 1)] == reference,
             "docs/cli.md is out of date with the commands' help: run `dotnet run --project src/Cli -- docs --update docs/cli.md`");
-        foreach (var verb in new[] { "cluster show", "cluster down-unreachable", "volumes drain", "torrents scrub", "heal status", "placement plan", "journal tail", "context add", "completion" })
+        foreach (var verb in new[] { "cluster show", "cluster down-unreachable", "volumes drain", "torrents scrub", "heal status", "placement plan", "journal tail", "holdings show", "holdings plan", "holdings set", "catalog import", "context add", "completion" })
         {
             Assert.Contains($"### libcluster {verb}\n", reference, StringComparison.Ordinal);
         }

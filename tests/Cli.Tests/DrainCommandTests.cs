@@ -1,14 +1,43 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using LibraryCluster.Samples;
+using LibraryCluster.Testing;
 
 namespace LibraryCluster.Cli.Tests;
 
-/// <summary>A node of its own for the drain, which changes it for good.</summary>
-public sealed class DrainNode : RunningNode;
+/// <summary>
+/// A node of its own for the drain, which changes it for good. One book's file on volume b is deleted before the
+/// node starts, so that its torrent's copy there is Partial (it never was whole), as an on-demand fetch leaves one.
+/// </summary>
+public sealed class DrainNode : RunningNode
+{
+    /// <summary>The book whose file is not there.</summary>
+    public SampleRecord Missing { get; private set; } = null!;
+
+    protected override int NotWhole => 1;
+
+    // Pieces small enough that a missing book leaves most of its torrent's pieces whole.
+    protected override SampleOptions Sample => DefaultSample with { PieceLength = 16 * 1024 };
+
+    protected override void BeforeStart()
+    {
+        var onB = Directory.GetDirectories(Volume("b")).Select(Path.GetFileName).ToHashSet(StringComparer.Ordinal);
+        var books = Manifest.Records
+            .Where(r => r.HasFile && r.ZipEntry is null && r.Collection == Catalog.Collection.Scitech && onB.Contains(r.Torrent))
+            .GroupBy(r => r.Torrent)
+            .First(g => g.Count() >= 3)
+            .ToList();
+        Missing = books[books.Count / 2];
+        var file = Path.Join(Volume("b"), Missing.Torrent, Missing.PathInTorrent);
+        Assert.True(File.Exists(file), file);
+        File.Delete(file);
+    }
+}
 
 /// <summary>
 /// A scripted drain on a single node, from <c>volumes drain</c> to an empty volume: every copy moves to the other
-/// volume, verified before the old one is deleted, books still download, the journal says who asked.
+/// volume, verified before the old one is deleted (a Partial copy with the files it has), books still download, the
+/// journal says who asked.
 /// </summary>
 public sealed class DrainCommandTests(DrainNode node) : IClassFixture<DrainNode>
 {
@@ -17,7 +46,22 @@ public sealed class DrainCommandTests(DrainNode node) : IClassFixture<DrainNode>
     {
         var onB = Directory.GetDirectories(node.Volume("b")).Select(Path.GetFileName).ToList();
         Assert.NotEmpty(onB);
-        var book = node.Manifest.Records.First(r => r.HasFile && r.Visible.Length == 0 && r.ZipEntry is null && onB.Contains(r.Torrent));
+        var book = node.Manifest.Records.First(r => r.HasFile && r.Visible.Length == 0 && r.ZipEntry is null && onB.Contains(r.Torrent) && r.Torrent != node.Missing.Torrent);
+        await Eventually.UntilAsync(
+            () => node.JsonAsync("torrents", "show", node.Missing.Torrent!),
+            shown => shown.GetProperty("replicas").EnumerateArray().Single().GetProperty("state").GetString() == "Partial",
+            TimeSpan.FromMilliseconds(100));
+        SampleRecord? beside = null;
+        foreach (var record in node.Manifest.Records.Where(r => r.HasFile && r.Visible.Length == 0 && r.Torrent == node.Missing.Torrent && r.Md5 != node.Missing.Md5))
+        {
+            if ((await node.Admin.GetAsync($"/files/{record.Md5}")).IsSuccessStatusCode)
+            {
+                beside = record;
+                break;
+            }
+        }
+
+        Assert.NotNull(beside);
 
         var (code, output, error) = await node.RunAsync("volumes", "drain", "local/b", "--wait");
 
@@ -33,12 +77,18 @@ public sealed class DrainCommandTests(DrainNode node) : IClassFixture<DrainNode>
             var shown = await node.JsonAsync("torrents", "show", torrent!);
             var copy = Assert.Single(shown.GetProperty("replicas").EnumerateArray());
             Assert.Equal("a", copy.GetProperty("volume").GetString());
-            Assert.Equal("Healthy", copy.GetProperty("state").GetString());
+            Assert.Equal(torrent == node.Missing.Torrent ? "Partial" : "Healthy", copy.GetProperty("state").GetString());
             Assert.StartsWith("moved from volume b to a", copy.GetProperty("reason").GetString(), StringComparison.Ordinal);
         }
 
-        var downloaded = await node.Admin.GetByteArrayAsync($"/files/{book.Md5}");
-        Assert.Equal(book.Md5, Convert.ToHexStringLower(MD5.HashData(downloaded)));
+        // The Partial copy moved with every file it had: they are served from volume a; the missing one is still missing.
+        foreach (var served in new[] { book, beside! })
+        {
+            var downloaded = await node.Admin.GetByteArrayAsync($"/files/{served.Md5}");
+            Assert.Equal(served.Md5, Convert.ToHexStringLower(MD5.HashData(downloaded)));
+        }
+
+        Assert.False((await node.Admin.GetAsync($"/files/{node.Missing.Md5}")).IsSuccessStatusCode);
 
         // The journal has the operator's change, each copy's move, and the volume turning Out.
         var journal = await node.JsonAsync("journal", "tail", "--volume", "local/b", "-n", "100");

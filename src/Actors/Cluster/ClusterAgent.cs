@@ -193,6 +193,7 @@ public sealed class ClusterAgent(ClusterSettings settings, ClusterStore store, M
         // torrent is registered before any placement of it is stored), so no node drops one it has not seen yet.
         var map = store.ReadMap();
         var placement = store.ReadPlacement();
+        var holdings = store.ReadHoldings();
         var torrents = store.ListTorrents();
 
         // Torrents added to this node (watch folder, admin API) become the cluster's: placement spreads them from
@@ -230,7 +231,7 @@ public sealed class ClusterAgent(ClusterSettings settings, ClusterStore store, M
             }
         }
 
-        var snapshot = new ClusterSnapshot(map, torrents, store.ReplicationFactors(), store.ListReplicas(), readAt) { Placement = placement };
+        var snapshot = new ClusterSnapshot(map, torrents, store.ReplicationFactors(), store.ListReplicas(), readAt) { Placement = placement, Holdings = holdings };
         var plan = ClusterPlanner.Plan(snapshot, settings, local, failed, judgePeers);
         // Only a torrent new to this node needs its .torrent from the database; the guardian has the others.
         var metainfo = plan.Holds.ToDictionary(h => h.Torrent, h => node.View.Torrent(h.Torrent) is null ? store.GetMetainfo(h.Torrent) ?? [] : [], StringComparer.Ordinal);
@@ -239,7 +240,7 @@ public sealed class ClusterAgent(ClusterSettings settings, ClusterStore store, M
 
     private static string Conflict(string torrent, string here, string cluster) =>
         $"{torrent} here has info-hash {here} but the cluster holds {torrent} with info-hash {cluster}: two different .torrent files " +
-        $"share the name. This node leaves its copy of {torrent} alone (it does not fetch into it, move it or retire it) " +
+        $"share the name. This node leaves its copy of {torrent} alone (it does not fetch into it, move, retire or let go of it) " +
         "until the name means one torrent again: remove the wrong .torrent where it was added";
 
     private void Act(Planned planned)
@@ -256,6 +257,7 @@ public sealed class ClusterAgent(ClusterSettings settings, ClusterStore store, M
                 Fetches = [.. plan.Fetches.Where(f => !mine.ContainsKey(f.Torrent))],
                 Moves = [.. plan.Moves.Where(m => !mine.ContainsKey(m.Torrent))],
                 Retires = [.. plan.Retires.Where(r => !mine.ContainsKey(r.Torrent))],
+                LetGo = [.. plan.LetGo.Where(r => !mine.ContainsKey(r.Torrent))],
             };
         }
 
@@ -339,6 +341,11 @@ public sealed class ClusterAgent(ClusterSettings settings, ClusterStore store, M
         {
             Context.Logger.LogInformation("retiring {Torrent}: {Reason}", torrent, reason);
             node.Retire(torrent, reason);
+        }
+
+        foreach (var (torrent, reason) in plan.LetGo)
+        {
+            node.Retire(torrent, reason, onlyWithoutData: true);
         }
     }
 

@@ -25,6 +25,12 @@ public sealed record ClusterPlan
     public IReadOnlyList<(string Torrent, string Reason)> Retires { get; init; } = [];
 
     /// <summary>
+    /// Local replicas nothing wants that held no data when this node looked: let go only if they still hold none
+    /// when the replica gets the word (its data may have arrived since the snapshot was read).
+    /// </summary>
+    public IReadOnlyList<(string Torrent, string Reason)> LetGo { get; init; } = [];
+
+    /// <summary>
     /// Healthy local copies on a volume the map no longer lets hold data (Draining, Out) whose torrent placement
     /// put on another volume of this node: move them there, make before break.
     /// </summary>

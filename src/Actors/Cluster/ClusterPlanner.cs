@@ -1,5 +1,6 @@
 using LibraryCluster.Actors.Cluster.Store;
 using LibraryCluster.Actors.Cluster.Transfers;
+using LibraryCluster.Actors.Holdings;
 using LibraryCluster.Actors.Placement;
 using LibraryCluster.Actors.Replicas;
 
@@ -43,9 +44,13 @@ public static class ClusterPlanner
         var localVolumes = snapshot.Map.Volumes.Where(v => v.Node == self).ToDictionary(v => v.Name, StringComparer.Ordinal);
         var closed = localVolumes.Values.Where(v => v.State != ClusterVolumeState.In).Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
 
+        // Volumes an operator is emptying (not Failed ones: their copies are written off, not moved).
+        var emptied = localVolumes.Values.Where(v => v.State is ClusterVolumeState.Draining or ClusterVolumeState.Out).Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
+
         var holds = new List<(string, string)>();
         var fetches = new List<(string, IReadOnlyList<PeerSource>, bool)>();
         var retires = new List<(string, string)>();
+        var letGo = new List<(string, string)>();
         var moves = new List<(string, string, string)>();
         foreach (var torrent in snapshot.Torrents)
         {
@@ -62,6 +67,13 @@ public static class ClusterPlanner
                 {
                     holds.Add((torrent.Name, volume));
                 }
+                else if (onClosed && (have.State is ReplicaState.Healthy or ReplicaState.Scrubbing || (HasData(have.State) && emptied.Contains(have.Volume))))
+                {
+                    // Moved before it is filled: a Partial or Damaged copy moves with what it has (every file that
+                    // verified verifies again at the new place before the old is deleted), so a drain never waits
+                    // for a source that may not exist, and no byte is written to a disk being emptied.
+                    moves.Add((torrent.Name, volume, $"volume {have.Volume} is {localVolumes[have.Volume].State}"));
+                }
                 else if (have.State is ReplicaState.Absent or ReplicaState.Damaged or ReplicaState.Partial)
                 {
                     if (snapshot.HealthyPeers(torrent.Name, self) is { Count: > 0 } sources)
@@ -69,19 +81,33 @@ public static class ClusterPlanner
                         fetches.Add((torrent.Name, sources, healthy.Count < factors[torrent.Name]));
                     }
                 }
-                else if (onClosed && have.State is ReplicaState.Healthy or ReplicaState.Scrubbing)
-                {
-                    moves.Add((torrent.Name, volume, $"volume {have.Volume} is {localVolumes[have.Volume].State}"));
-                }
             }
             else if (have is not null && have.State != ReplicaState.Retiring)
             {
                 // A target node counts whichever of its volumes holds the copy (it keeps one copy per torrent).
                 var targetNodes = targets.Select(v => v[..v.IndexOf('/', StringComparison.Ordinal)]).ToHashSet(StringComparer.Ordinal);
                 var onTargets = healthy.Count(r => r.Node != self && targetNodes.Contains(r.Node));
-                if (onTargets >= factors[torrent.Name])
+                var onEmptied = emptied.Contains(have.Volume);
+                if (factors[torrent.Name] > 0 && onTargets >= factors[torrent.Name])
                 {
                     retires.Add((torrent.Name, $"placement moved it to {string.Join(", ", targets)}, where it has {onTargets} Healthy copies"));
+                }
+                else if (snapshot.Holding(torrent.Name) == HoldingState.Released)
+                {
+                    retires.Add((torrent.Name, $"released by the holdings policy set {snapshot.Holdings!.SetAt:u} ({snapshot.Holdings.SetBy})"));
+                }
+                else if (have.State == ReplicaState.Absent && (factors[torrent.Name] == 0 || onEmptied))
+                {
+                    // No data here to keep (as this node last saw it), and nothing placed here to wait for.
+                    letGo.Add((torrent.Name, factors[torrent.Name] == 0
+                        ? "not wanted by the holdings policy, and holds no data"
+                        : $"volume {have.Volume} is {localVolumes[have.Volume].State} and the copy holds no data"));
+                }
+                else if (onEmptied && HasData(have.State) && Roomiest(localVolumes.Values, torrent.Size) is { } refuge)
+                {
+                    // Not placed here, but needed until its targets are Healthy (it may be the only data there is):
+                    // it moves to another volume of this node rather than holding the drain up.
+                    moves.Add((torrent.Name, refuge, $"volume {have.Volume} is {localVolumes[have.Volume].State}; kept on this node until its targets are Healthy"));
                 }
             }
         }
@@ -90,8 +116,17 @@ public static class ClusterPlanner
             .Where(v => v.State == ClusterVolumeState.Failed && !failedLocalVolumes.Contains(v.Name) && local.Values.Any(r => r.Volume == v.Name && r.State != ReplicaState.Lost))
             .Select(v => (v.Name, $"the map has it Failed: {v.Reason}"))
             .ToList();
-        return new ClusterPlan { Holds = holds, Fetches = fetches, Retires = retires, Moves = moves, WriteOffs = writeOffs, ClosedVolumes = closed, Underplaced = placement.Underplaced };
+        return new ClusterPlan { Holds = holds, Fetches = fetches, Retires = retires, LetGo = letGo, Moves = moves, WriteOffs = writeOffs, ClosedVolumes = closed, Underplaced = placement.Underplaced };
     }
+
+    /// <summary>A copy whose files (some or all) have verified: what a move carries and a drain must not drop.</summary>
+    private static bool HasData(ReplicaState state) => state is ReplicaState.Healthy or ReplicaState.Scrubbing or ReplicaState.Partial or ReplicaState.Damaged;
+
+    /// <summary>This node's In volume with the most room left that fits <paramref name="size"/> bytes (ties by name), or null.</summary>
+    private static string? Roomiest(IEnumerable<ClusterVolume> volumes, long size) =>
+        volumes.Where(v => v.State == ClusterVolumeState.In && v.Capacity - v.Used >= size)
+            .OrderByDescending(v => v.Capacity - v.Used).ThenBy(v => v.Name, StringComparer.Ordinal)
+            .FirstOrDefault()?.Name;
 
     /// <summary>
     /// The placement of the snapshot's torrents over its eligible volumes (In, on a node that is not Out or Leaving),

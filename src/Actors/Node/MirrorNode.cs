@@ -124,8 +124,11 @@ public sealed class MirrorNode : IAsyncDisposable
     /// <summary>The cluster placed <paramref name="torrent"/> on <paramref name="volume"/> here.</summary>
     public void Hold(string torrent, byte[] metainfo, string volume) => Guardian.Tell(new HoldReplica(torrent, metainfo, volume));
 
-    /// <summary>The cluster has enough copies of <paramref name="torrent"/> elsewhere: delete this one.</summary>
-    public void Retire(string torrent, string reason) => Guardian.Tell(new RetireTorrent(torrent, reason));
+    /// <summary>
+    /// The cluster has enough copies of <paramref name="torrent"/> elsewhere, or none is wanted: delete this one
+    /// (with <paramref name="onlyWithoutData"/>, only if it holds no data when the replica gets the word).
+    /// </summary>
+    public void Retire(string torrent, string reason, bool onlyWithoutData = false) => Guardian.Tell(new RetireTorrent(torrent, reason, onlyWithoutData));
 
     /// <summary>Moves a Healthy copy to another volume of this node, make before break (its volume is being drained).</summary>
     public void Move(string torrent, string volume, string reason) => Guardian.Tell(new MoveTorrent(torrent, volume, reason));

@@ -42,7 +42,7 @@ public sealed record AddTorrent(string Name, byte[] Bytes, Reply<AddTorrentResul
 public sealed record HoldReplica(string Name, byte[] Bytes, string Volume) : NodeMessage; // Bytes: its .torrent, empty when the node already has it
 
 /// <summary>The cluster no longer wants this node's copy and has enough elsewhere: delete it.</summary>
-public sealed record RetireTorrent(string Name, string Reason) : NodeMessage;
+public sealed record RetireTorrent(string Name, string Reason, bool OnlyWithoutData = false) : NodeMessage;
 
 /// <summary>The cluster wants a Healthy copy on another of this node's volumes (its own is being drained): move it there.</summary>
 public sealed record MoveTorrent(string Name, string Volume, string Reason) : NodeMessage;
@@ -163,7 +163,7 @@ public sealed class NodeGuardian(ActorSystem system, NodeSettings settings, INod
                 _closedVolumes = closed.Volumes;
                 break;
             case RetireTorrent retire:
-                system.Find<ReplicaMessage>(ReplicaActor.ActorName(retire.Name))?.Tell(new RetireReplica(retire.Reason));
+                system.Find<ReplicaMessage>(ReplicaActor.ActorName(retire.Name))?.Tell(new RetireReplica(retire.Reason, retire.OnlyWithoutData));
                 break;
             case ReplicaGone gone:
                 view.Remove(gone.Torrent);

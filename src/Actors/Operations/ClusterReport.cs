@@ -32,6 +32,7 @@ public sealed record ClusterOverview(long Epoch, string AnsweredBy, bool SingleN
 /// <para><c>Healthy</c>: No node Down, no volume Failed, no copy Damaged, every torrent with its full count of Healthy copies (a drain or leave under way, a node or volume Out, are not faults).</para>
 /// <para><c>Replicas</c>: Copies on nodes that are Up or leaving, by state; <c>ReplicasOnNodesAway</c> the copies still recorded for nodes Down or Out.</para>
 /// <para><c>Problems</c>: One line per thing that is not as it should be, worst first.</para>
+/// <para><c>NotWanted</c>: Torrents the holdings policy wants no copy of (not chosen and nothing of them held, or released): not counted as missing.</para>
 /// </remarks>
 public sealed record ClusterStatus(
     long Epoch,
@@ -47,6 +48,7 @@ public sealed record ClusterStatus(
     int FullyReplicated,
     int UnderReplicated,
     int Unavailable,
+    int NotWanted,
     int Underplaced,
     long BytesToMove,
     IReadOnlyList<string> Problems);

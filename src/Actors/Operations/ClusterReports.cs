@@ -82,6 +82,7 @@ public static class ClusterReports
             torrents.Count(t => t.Health == TorrentHealth.Ok),
             under,
             unavailable,
+            torrents.Count(t => t.Health == TorrentHealth.NotWanted),
             underplaced,
             heal.Sum(i => i.Size),
             problems);
@@ -145,10 +146,11 @@ public static class ClusterReports
         var factor = snapshot.ReplicationFactor(torrent, settings.DefaultReplicationFactor);
         var copies = snapshot.ReplicasOf(torrent.Name).ToList();
         var healthy = copies.Where(snapshot.CountsAsHealthy).Select(r => r.Node).Distinct(StringComparer.Ordinal).Count();
-        var health = healthy == 0 ? TorrentHealth.Unavailable : healthy < factor ? TorrentHealth.UnderReplicated : TorrentHealth.Ok;
+        var health = factor == 0 ? TorrentHealth.NotWanted : healthy == 0 ? TorrentHealth.Unavailable : healthy < factor ? TorrentHealth.UnderReplicated : TorrentHealth.Ok;
         return new TorrentRow(torrent.Name, torrent.Collection, torrent.Size, factor, healthy, health,
             snapshot.Placement.GetValueOrDefault(torrent.Name) ?? [],
-            [.. copies.Select(r => new CopyRow(r.Node, r.Volume, r.State))]);
+            [.. copies.Select(r => new CopyRow(r.Node, r.Volume, r.State))],
+            snapshot.Holding(torrent.Name));
     }
 
     private static Dictionary<string, int> Count(IEnumerable<string> states) =>

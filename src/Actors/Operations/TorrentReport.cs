@@ -13,6 +13,9 @@ public enum TorrentHealth
 
     /// <summary>No Healthy copy on any Up node: nothing can serve it or heal it until one comes back.</summary>
     Unavailable,
+
+    /// <summary>The holdings policy wants no copy of it (not chosen, and nothing of it held, or released): nothing to heal.</summary>
+    NotWanted,
 }
 
 /// <summary>A copy of a torrent: where and in what state.</summary>
@@ -22,6 +25,7 @@ public sealed record CopyRow(string Node, string Volume, ReplicaState State);
 /// <remarks>
 /// <para><c>Healthy</c>: Healthy copies on Up nodes (the ones the cluster relies on).</para>
 /// <para><c>Targets</c>: The volumes the stored placement puts it on.</para>
+/// <para><c>Holding</c>: What the holdings policy makes of it; null when no policy is set.</para>
 /// </remarks>
 public sealed record TorrentRow(
     string Name,
@@ -31,7 +35,8 @@ public sealed record TorrentRow(
     int Healthy,
     TorrentHealth Health,
     IReadOnlyList<string> Targets,
-    IReadOnlyList<CopyRow> Copies);
+    IReadOnlyList<CopyRow> Copies,
+    Holdings.HoldingState? Holding = null);
 
 /// <summary>A copy with all its node recorded.</summary>
 /// <remarks>

@@ -69,7 +69,8 @@ public sealed record SwarmFetchStarted(string Engine) : ReplicaMessage;
 public sealed record SwarmFetchProgressed(double Share) : ReplicaMessage;
 
 /// <summary>Placement no longer wants the copy here and the torrent has its full count elsewhere: delete it.</summary>
-public sealed record RetireReplica(string Reason) : ReplicaMessage;
+/// <remarks><c>OnlyWithoutData</c>: the cluster let go of a copy it saw with no data (Absent): kept if it is anything else by now.</remarks>
+public sealed record RetireReplica(string Reason, bool OnlyWithoutData = false) : ReplicaMessage;
 
 /// <summary>
 /// The volume under a Lost replica failed (or an Absent one's volume is being drained) and the cluster placed the
@@ -179,7 +180,7 @@ public sealed class ReplicaActor(ReplicaSetup initial) : Actor<ReplicaMessage>
                 _status = _status with { Volume = relocate.Volume, BadFiles = new HashSet<int>(), LastVerified = null, BytesVerified = 0 };
                 Transition(ReplicaState.Absent, $"placed on volume {relocate.Volume} after volume {lostOn} {why}; waiting for a source", 0);
                 break;
-            case MoveReplica move when _status.State == ReplicaState.Healthy && _running is null && move.Volume != _setup.Volume && Context.Time.GetUtcNow() >= _moveAgainAt:
+            case MoveReplica move when _status.State is ReplicaState.Healthy or ReplicaState.Partial or ReplicaState.Damaged && _running is null && move.Volume != _setup.Volume && Context.Time.GetUtcNow() >= _moveAgainAt:
                 StartMove(move);
                 break;
             case MoveCopied copied when copied.Run == _running:
@@ -214,7 +215,8 @@ public sealed class ReplicaActor(ReplicaSetup initial) : Actor<ReplicaMessage>
                 _running = null;
                 Start(scrub: false, $"fetch stopped: {failed.Error.Message}");
                 break;
-            case RetireReplica retire when _status.State is not (ReplicaState.Retiring or ReplicaState.Verifying or ReplicaState.Fetching or ReplicaState.Repairing):
+            case RetireReplica retire when _status.State is not (ReplicaState.Retiring or ReplicaState.Verifying or ReplicaState.Fetching or ReplicaState.Repairing)
+                && !(retire.OnlyWithoutData && _status.State != ReplicaState.Absent):
                 Cancel();
                 Context.Timers.Cancel(ScrubTimer);
                 Transition(ReplicaState.Retiring, retire.Reason, 0);
@@ -305,23 +307,29 @@ public sealed class ReplicaActor(ReplicaSetup initial) : Actor<ReplicaMessage>
     private void StartMove(MoveReplica move)
     {
         var from = _setup.SaveDirectory;
-        _setup.Store.Journal(_setup.Torrent, _setup.Volume, "Healthy", "Moving", $"copying to volume {move.Volume}: {move.Reason}", 0, Context.Time.GetUtcNow());
+        _setup.Store.Journal(_setup.Torrent, _setup.Volume, _status.State.ToString(), "Moving", $"copying to volume {move.Volume}: {move.Reason}", 0, Context.Time.GetUtcNow());
         var run = _running = new CancellationTokenSource();
         _status = _status with { MovingTo = move.Volume, Progress = 0 };
         _setup.Published(_status);
         var self = Context.Self;
         var progress = new CallbackProgress<double>(share => self.Tell(new VerificationProgressed(share, run)));
-        var (metainfo, turns) = (_setup.Metainfo, _setup.MoveTurns);
+        var (metainfo, turns, mayFail) = (_setup.Metainfo, _setup.MoveTurns, MayFail);
         Context.PipeTo(
-            Task.Run(() => ReplicaMove.CopyAsync(metainfo, from, move.SaveDirectory, turns, progress, run.Token)),
+            Task.Run(() => ReplicaMove.CopyAsync(metainfo, from, move.SaveDirectory, mayFail, turns, progress, run.Token)),
             report => new MoveCopied(report, move, run),
             error => new MoveFailed(error, move, run));
     }
 
+    /// <summary>
+    /// The files a move may carry without their verifying: none of a Healthy copy; those a Partial or Damaged copy
+    /// could not serve before (never fetched, or damaged). Every file it served must verify at the new place.
+    /// </summary>
+    private IReadOnlySet<int>? MayFail => _status.State == ReplicaState.Healthy ? null : _status.BadFiles;
+
     /// <summary>The copy on the new volume verified and is in place: switch to it, then delete the old one.</summary>
     private void Moved(VerificationReport report, MoveReplica move)
     {
-        if (!report.IsComplete)
+        if (!ReplicaMove.Keeps(report, MayFail))
         {
             MoveStopped(move, $"the copy did not verify ({report.DamagedPieces} damaged, {report.UnavailablePieces} missing pieces)");
             return;
@@ -330,8 +338,10 @@ public sealed class ReplicaActor(ReplicaSetup initial) : Actor<ReplicaMessage>
         var (oldVolume, oldDirectory) = (_setup.Volume, _setup.SaveDirectory);
         _setup = _setup with { Volume = move.Volume, SaveDirectory = move.SaveDirectory };
         _setup.Moved?.Invoke(move.Volume, move.SaveDirectory);
-        _status = _status with { Volume = move.Volume, MovingTo = null, BytesVerified = report.BytesChecked, LastVerified = Context.Time.GetUtcNow(), BadFiles = new HashSet<int>() };
-        Transition(ReplicaState.Healthy, $"moved from volume {oldVolume} to {move.Volume} ({move.Reason}): copied and verified {report.BytesChecked:N0} bytes", report.BytesChecked);
+        var bad = report.Files.Where(f => !f.File.IsPadding && f.State != FileState.Complete).Select(f => f.File.Index).ToHashSet();
+        _status = _status with { Volume = move.Volume, MovingTo = null, BytesVerified = report.BytesChecked, LastVerified = Context.Time.GetUtcNow(), BadFiles = bad };
+        var what = bad.Count == 0 ? string.Empty : $"; {bad.Count} files that were not here before are not here either";
+        Transition(report.IsComplete ? ReplicaState.Healthy : _status.State, $"moved from volume {oldVolume} to {move.Volume} ({move.Reason}): copied and verified {report.BytesChecked:N0} bytes{what}", report.BytesChecked);
         ScheduleScrub();
         Context.PipeTo(Task.Run(() => DeleteCopy(oldDirectory)), _ => new OldCopyDeleted(oldDirectory, null), error => new OldCopyDeleted(oldDirectory, error is DirectoryNotFoundException ? null : error));
     }
@@ -340,7 +350,7 @@ public sealed class ReplicaActor(ReplicaSetup initial) : Actor<ReplicaMessage>
     {
         // Whatever stopped it (a full disk, a bad read), trying again at once would only copy the same bytes again.
         _moveAgainAt = Context.Time.GetUtcNow() + MoveRetryDelay;
-        _setup.Store.Journal(_setup.Torrent, _setup.Volume, "Moving", "Healthy", $"copy to volume {move.Volume} stopped: {why}; the copy stays on {_setup.Volume}", 0, Context.Time.GetUtcNow());
+        _setup.Store.Journal(_setup.Torrent, _setup.Volume, "Moving", _status.State.ToString(), $"copy to volume {move.Volume} stopped: {why}; the copy stays on {_setup.Volume}", 0, Context.Time.GetUtcNow());
         _status = _status with { MovingTo = null, Progress = null };
         _setup.Published(_status);
         ScheduleScrub();

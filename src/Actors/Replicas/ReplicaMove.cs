@@ -6,8 +6,9 @@ namespace LibraryCluster.Actors.Replicas;
 
 /// <summary>
 /// The copying half of moving a replica between two volumes of one node: the files are copied into a hidden
-/// folder beside the new place, flushed, verified against the piece hashes, and renamed into place only if every
-/// piece is good. The old copy is not touched: the replica switches over and deletes it afterwards.
+/// folder beside the new place, flushed, verified against the piece hashes, and renamed into place only if the new
+/// copy is as good as the old (<see cref="Keeps"/>). The old copy is not touched: the replica switches over and
+/// deletes it afterwards.
 /// </summary>
 internal static class ReplicaMove
 {
@@ -17,8 +18,20 @@ internal static class ReplicaMove
     public static string StagingFor(string saveDirectory) =>
         Path.Join(Path.GetDirectoryName(saveDirectory), "." + Path.GetFileName(saveDirectory) + ".moving");
 
-    /// <returns>The verification of the new copy; it is in place at <paramref name="to"/> only when complete.</returns>
-    public static async Task<VerificationReport> CopyAsync(TorrentMetainfo metainfo, string from, string to, SemaphoreSlim? turns, IProgress<double> progress, CancellationToken cancellationToken)
+    /// <summary>
+    /// Whether a new copy may replace the old: complete, or, for a copy that was not whole (<paramref name="mayFail"/>
+    /// names the files it could not serve), every other file complete, so nothing that was served is lost.
+    /// </summary>
+    public static bool Keeps(VerificationReport report, IReadOnlySet<int>? mayFail) =>
+        report.IsComplete || (mayFail is not null && report.Files.All(f => f.File.IsPadding || f.State == FileState.Complete || mayFail.Contains(f.File.Index)));
+
+    /// <summary>
+    /// Copies the files at <paramref name="from"/> (those there: a Partial copy lacks some) beside <paramref name="to"/>,
+    /// verifies them, and renames them into place when they keep the old copy's data (<c>mayFail</c>: the files of a
+    /// copy that was not whole that need not verify; null for a whole copy); one move at a time per <paramref name="turns"/>.
+    /// </summary>
+    /// <returns>The verification of the new copy; it is in place at <paramref name="to"/> only when it <see cref="Keeps"/> the old one's data.</returns>
+    public static async Task<VerificationReport> CopyAsync(TorrentMetainfo metainfo, string from, string to, IReadOnlySet<int>? mayFail, SemaphoreSlim? turns, IProgress<double> progress, CancellationToken cancellationToken)
     {
         if (turns is not null)
         {
@@ -36,6 +49,12 @@ internal static class ReplicaMove
             {
                 var source = TorrentPath.Resolve(from, file.PathComponents, out var refusal) ?? throw new TorrentException($"{file.RelativePath}: {refusal}");
                 var target = TorrentPath.Resolve(staging, file.PathComponents, out refusal) ?? throw new TorrentException($"{file.RelativePath}: {refusal}");
+                if (!File.Exists(source))
+                {
+                    // Never fetched (a Partial copy): nothing to carry; the verification below says what that costs.
+                    continue;
+                }
+
                 Directory.CreateDirectory(Path.GetDirectoryName(target)!);
                 await using var input = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, BufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan);
                 await using var output = new FileStream(target, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize, FileOptions.Asynchronous);
@@ -52,7 +71,7 @@ internal static class ReplicaMove
 
             var verification = new CallbackProgress<VerificationProgress>(p => progress.Report(0.5 + (p.PiecesTotal == 0 ? 0.5 : 0.5 * p.PiecesDone / p.PiecesTotal)));
             var report = await PieceVerifier.VerifyAsync(metainfo, staging, new VerificationOptions(), verification, cancellationToken).ConfigureAwait(false);
-            if (report.IsComplete)
+            if (Keeps(report, mayFail))
             {
                 // Whatever is at the new place is a leftover of an earlier attempt: the copy being moved is the one that counts.
                 DeleteIfThere(to);

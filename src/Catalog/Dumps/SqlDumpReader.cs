@@ -55,6 +55,12 @@ public sealed class SqlDumpReader
     /// <summary>Bytes consumed so far (of the decompressed stream).</summary>
     public long Offset => _input.Offset;
 
+    /// <summary>The 1-based line the reader is at.</summary>
+    public long Line => _input.Line;
+
+    /// <summary>The name issues are reported under.</summary>
+    public string FileName => _file;
+
     /// <summary>The current row; valid until the next <see cref="Read"/>.</summary>
     public DumpRow Current => _row;
 

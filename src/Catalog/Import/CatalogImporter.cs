@@ -33,9 +33,16 @@ public static class CatalogImporter
     public static async Task<ImportReport> ImportAsync(
         ICatalogStore store, string path, ImportOptions? options = null, IProgress<ImportProgress>? progress = null, CancellationToken cancellationToken = default)
     {
+        using var file = DumpFile.Open(path);
+        return await ImportAsync(store, file, path, options, progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Imports an opened dump (a file, or an upload to the node); <paramref name="path"/> names it in the report and in every issue.</summary>
+    public static async Task<ImportReport> ImportAsync(
+        ICatalogStore store, DumpFile file, string path, ImportOptions? options = null, IProgress<ImportProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
         options ??= new ImportOptions();
         var started = Stopwatch.GetTimestamp();
-        using var file = DumpFile.Open(path);
         var reader = new SqlDumpReader(file.Sql, Path.GetFileName(path), Tables.ContainsKey);
         var reports = new Dictionary<string, TableImportReport>(StringComparer.Ordinal);
         var channel = Channel.CreateBounded<Chunk>(new BoundedChannelOptions(16) { SingleReader = true, SingleWriter = true });
@@ -150,6 +157,13 @@ public static class CatalogImporter
             }
 
             output.Complete();
+        }
+        catch (InvalidDataException e)
+        {
+            // A .gz that breaks off or is corrupt: say where, and that what came before it was imported.
+            var located = new CatalogException($"{reader.FileName}:{reader.Line} (byte {reader.Offset:N0} of the SQL): cannot be decompressed ({e.Message}); what was committed before it stays, and an intact copy finishes the import", e);
+            output.Complete(located);
+            throw located;
         }
         catch (Exception e)
         {

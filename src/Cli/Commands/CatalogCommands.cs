@@ -6,6 +6,7 @@ using LibraryCluster.Catalog.Import;
 using LibraryCluster.Catalog.Store;
 using LibraryCluster.Catalog.Store.Postgres;
 using LibraryCluster.Catalog.Torrents;
+using LibraryCluster.Cli.Connection;
 using LibraryCluster.Search.Sqlite;
 using LibraryCluster.Torrents;
 using LibraryCluster.Torrents.Metainfo;
@@ -68,13 +69,14 @@ internal static class CatalogCommands
     {
         var dumps = new Argument<FileInfo[]>("DUMP") { Description = "libgen.sql, fiction.sql, scimag.sql (or .sql.gz, or a .zip holding one).", Arity = ArgumentArity.OneOrMore };
         var where = StoreOptions.Create();
+        var connection = ConnectionOptions.Create();
         var batch = new Option<int>("--batch-rows") { Description = "Rows per transaction (a killed import redoes at most this many).", DefaultValueFactory = _ => new ImportOptions().BatchRows };
         var json = new Option<bool>("--json") { Description = "Print JSON for scripts." };
         var command = new Command(
             "import",
-            "Import dumps into the catalogue. Safe to repeat: the same dump changes nothing, a newer one updates what changed, an interrupted import finishes when run again. The catalogue is a SQLite file (--db, with its full-text index) or a shared PostgreSQL database (--postgres, records only: no full-text index there). Exit 0: imported; 4: imported, but some rows or statements were skipped (see the report); 2: a dump could not be read, or the catalogue could not be opened (the message names the file, or the PostgreSQL host, port and error).\n\nExamples:\n  libcluster catalog import sample/dumps/libgen.sql sample/dumps/fiction.sql --db catalog.db\n  libcluster catalog import sample/dumps/libgen.sql --postgres \"Host=127.0.0.1;Port=5432;Username=libcluster;Database=libcluster\"")
+            "Import dumps into the catalogue. Safe to repeat: the same dump changes nothing, a newer one updates what changed, an interrupted import finishes when run again. The catalogue is a SQLite file (--db, with its full-text index), a shared PostgreSQL database (--postgres, records only: no full-text index there), or a running node's (--node or a context, with the admin token from $LIBCLUSTER_TOKEN or the context): the dump is streamed to the node gzip-compressed and imported as it arrives, while the node serves, and its search finds the new records as each transaction commits; one import at a time per node, journaled with who asked. Exit 0: imported; 4: imported, but some rows or statements were skipped (see the report: file, line, byte offset, table); 2: a dump could not be read, or the catalogue could not be opened (the message names the file, or the PostgreSQL host, port and error); against a node also 6 (another import is running there), 7 (not authorized) and 8 (unreachable: what was committed before stays; send it again to finish).\n\nExamples:\n  libcluster catalog import sample/dumps/libgen.sql sample/dumps/fiction.sql --db catalog.db\n  libcluster catalog import sample/dumps/libgen.sql --postgres \"Host=127.0.0.1;Port=5432;Username=libcluster;Database=libcluster\"\n  libcluster catalog import libgen.sql.gz fiction.sql.gz --node http://127.0.0.1:8080")
         {
-            dumps, where.Db, where.Postgres, batch, json,
+            dumps, where.Db, where.Postgres, connection.Node, connection.Context, batch, json,
         };
         command.SetAction((parse, cancellationToken) => Terminal.RunAsync(async () =>
         {
@@ -82,6 +84,17 @@ internal static class CatalogCommands
             if (options.BatchRows < 1)
             {
                 throw new ArgumentException($"--batch-rows {options.BatchRows}: must be at least 1");
+            }
+
+            if (parse.GetValue(where.Db) is null && parse.GetValue(where.Postgres) is null)
+            {
+                using var client = ConnectForImport(parse, connection);
+                return await ImportIntoNodeAsync(client, parse.GetValue(dumps)!, options, parse.GetValue(json), cancellationToken).ConfigureAwait(false);
+            }
+
+            if (parse.GetValue(connection.Node) is not null || parse.GetValue(connection.Context) is not null)
+            {
+                throw new ArgumentException("import into a catalogue file or database (--db, --postgres) or into a running node (--node, --context), not both");
             }
 
             using var store = where.Open(parse, create: true);
@@ -95,46 +108,97 @@ internal static class CatalogCommands
         return command;
     }
 
+    /// <summary>The node to import into; when none is named anywhere, says every way to name a catalogue.</summary>
+    private static AdminClient ConnectForImport(ParseResult parse, ConnectionOptions connection)
+    {
+        try
+        {
+            return connection.Connect(parse);
+        }
+        catch (AdminException e) when (e.ExitCode == ExitCodes.BadInput && parse.GetValue(connection.Node) is null && parse.GetValue(connection.Context) is null)
+        {
+            throw new AdminException(ExitCodes.BadInput, $"name the catalogue: --db PATH (SQLite), --postgres CONNECTION (PostgreSQL), or a running node's ({e.Message})");
+        }
+    }
+
     private static async Task<int> ImportAllAsync(ParseResult parse, ICatalogStore store, Argument<FileInfo[]> dumps, ImportOptions options, Option<bool> json, CancellationToken cancellationToken)
     {
-        var reports = new List<ImportReport>();
+        var reports = new List<ImportSummary>();
         foreach (var dump in parse.GetValue(dumps)!)
         {
-            reports.Add(await ImportOneAsync(store, dump.FullName, options, cancellationToken).ConfigureAwait(false));
+            var path = dump.FullName;
+            var report = await WithProgressAsync(path, progress => CatalogImporter.ImportAsync(store, path, options, progress, cancellationToken)).ConfigureAwait(false);
+            reports.Add(ImportSummary.Of(report));
+            if (!parse.GetValue(json))
+            {
+                WriteReport(reports[^1]);
+            }
         }
 
-        var clean = reports.All(r => r.Issues.All(i => i.Severity == DumpIssueSeverity.Warning) && r.Tables.All(t => t.Bad == 0));
-        if (parse.GetValue(json))
+        return Reported(reports, parse.GetValue(json), $"catalogue {store.Location}: {store.CountRecords():N0} records");
+    }
+
+    /// <summary>
+    /// Sends each dump to the node, which imports it as it arrives: read here whatever its format (.sql, .sql.gz, a
+    /// .zip), checked before a byte is sent, and gzip-compressed on the way.
+    /// </summary>
+    private static async Task<int> ImportIntoNodeAsync(AdminClient client, FileInfo[] dumps, ImportOptions options, bool json, CancellationToken cancellationToken)
+    {
+        var reports = new List<ImportSummary>();
+        foreach (var dump in dumps)
         {
-            Terminal.WriteJson(reports.Select(r => new
+            using var file = DumpFile.Open(dump.FullName);
+            var route = $"api/admin/catalog/import?name={Uri.EscapeDataString(dump.Name)}&batchRows={options.BatchRows.ToString(CultureInfo.InvariantCulture)}";
+            var report = await WithProgressAsync(dump.FullName, async progress =>
             {
-                r.File,
-                r.Bytes,
-                Seconds = Math.Round(r.Elapsed.TotalSeconds, 3),
-                r.Rows,
-                r.Tables,
-                r.SkippedTables,
-                r.InvalidUtf8Sequences,
-                Issues = r.Issues.Select(i => i.ToString()),
-            }));
+                var upload = new DumpUpload(file, progress);
+                try
+                {
+                    return await client.PostStreamAsync<ImportSummary>(route, upload, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception) when (upload.ReadError is { } error)
+                {
+                    // The file broke, not the node: what was sent before it is imported there.
+                    throw new CatalogException($"{dump.FullName}: cannot be read at byte {file.Position:N0} ({error.Message}); what the node committed before it stays there, and an intact copy finishes the import");
+                }
+            }).ConfigureAwait(false);
+
+            // The node read a stream: the file and its size are what this side knows.
+            reports.Add(report with { File = dump.FullName, Bytes = file.Length });
+            if (!json)
+            {
+                WriteReport(reports[^1]);
+            }
+        }
+
+        var records = reports[^1].CatalogRecords is { } count ? $"{count:N0}" : "?";
+        return Reported(reports, json, $"catalogue of the node at {client.Node}: {records} records");
+    }
+
+    /// <summary>Ends an import: the reports as JSON, or (each one's table printed as it came) <paramref name="total"/>; 0 when every import was clean, else 4.</summary>
+    private static int Reported(List<ImportSummary> reports, bool json, string total)
+    {
+        if (json)
+        {
+            Terminal.WriteJson(reports);
         }
         else
         {
-            reports.ForEach(WriteReport);
-            AnsiConsole.WriteLine($"catalogue {store.Location}: {store.CountRecords():N0} records");
+            AnsiConsole.WriteLine(total);
         }
 
-        return clean ? ExitCodes.Ok : ExitCodes.Partial;
+        return reports.All(r => r.Clean) ? ExitCodes.Ok : ExitCodes.Partial;
     }
 
-    private static async Task<ImportReport> ImportOneAsync(ICatalogStore store, string path, ImportOptions options, CancellationToken cancellationToken)
+    /// <summary>Runs an import with a progress bar over the file's bytes when a person is watching.</summary>
+    private static async Task<T> WithProgressAsync<T>(string path, Func<IProgress<ImportProgress>?, Task<T>> import)
     {
         if (!Terminal.IsInteractive)
         {
-            return await CatalogImporter.ImportAsync(store, path, options, null, cancellationToken).ConfigureAwait(false);
+            return await import(null).ConfigureAwait(false);
         }
 
-        ImportReport? report = null;
+        T result = default!;
         await AnsiConsole.Progress()
             .AutoClear(true)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new TransferSpeedColumn(), new RemainingTimeColumn())
@@ -146,17 +210,17 @@ internal static class CatalogCommands
                 {
                     task.Value = p.BytesRead;
                     var seconds = Math.Max(0.001, (DateTime.UtcNow - started).TotalSeconds);
-                    task.Description = Markup.Escape($"{Path.GetFileName(path)}  {p.Rows:N0} rows, {p.Rows / seconds:N0} rows/s");
+                    task.Description = Markup.Escape(p.Rows > 0 ? $"{Path.GetFileName(path)}  {p.Rows:N0} rows, {p.Rows / seconds:N0} rows/s" : $"{Path.GetFileName(path)}  sent to the node as it imports");
                 });
-                report = await CatalogImporter.ImportAsync(store, path, options, progress, cancellationToken).ConfigureAwait(false);
+                result = await import(progress).ConfigureAwait(false);
                 task.Value = task.MaxValue;
             }).ConfigureAwait(false);
-        return report!;
+        return result;
     }
 
-    private static void WriteReport(ImportReport report)
+    private static void WriteReport(ImportSummary report)
     {
-        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(report.File)}[/]: {Terminal.Bytes(report.Bytes)} in {report.Elapsed.TotalSeconds:0.00} s, {report.Rows / Math.Max(0.001, report.Elapsed.TotalSeconds):N0} rows/s");
+        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(report.File)}[/]: {Terminal.Bytes(report.Bytes)} in {report.Seconds:0.00} s, {report.Rows / Math.Max(0.001, report.Seconds):N0} rows/s");
         var table = new Table().Border(TableBorder.Simple).AddColumn("table");
         foreach (var column in new[] { "rows", "inserted", "updated", "unchanged", "bad" })
         {
@@ -181,7 +245,7 @@ internal static class CatalogCommands
 
         foreach (var issue in report.Issues.Take(20))
         {
-            AnsiConsole.MarkupLine(issue.Severity == DumpIssueSeverity.Error ? $"[red]{Markup.Escape(issue.ToString())}[/]" : Markup.Escape(issue.ToString()));
+            AnsiConsole.WriteLine(issue);
         }
 
         if (report.Issues.Count > 20)

@@ -55,7 +55,8 @@ internal static class ClusterCommands
                 Output.Line($"Cluster: {(status.Healthy ? "healthy" : "DEGRADED")}{(status.SingleNode ? " (single node)" : string.Empty)}, epoch {status.Epoch}, answered by {status.AnsweredBy}");
                 Output.Line($"Nodes: {status.Nodes.Values.Sum()} ({States(status.Nodes)})");
                 Output.Line($"Volumes: {status.Volumes.Values.Sum()} ({States(status.Volumes)})");
-                Output.Line($"Torrents: {status.Torrents} ({Terminal.Bytes(status.Bytes)}): {status.FullyReplicated} fully replicated, {status.UnderReplicated} under-replicated, {status.Unavailable} unavailable");
+                Output.Line($"Torrents: {status.Torrents} ({Terminal.Bytes(status.Bytes)}): {status.FullyReplicated} fully replicated, {status.UnderReplicated} under-replicated, {status.Unavailable} unavailable"
+                    + (status.NotWanted > 0 ? $", {status.NotWanted} not wanted by the holdings policy" : string.Empty));
                 Output.Line($"Copies: {status.Replicas.Values.Sum()} ({States(status.Replicas)}){(status.ReplicasOnNodesAway > 0 ? $"; {status.ReplicasOnNodesAway} more recorded on nodes Down or Out" : string.Empty)}");
                 Output.Line($"To move: {Terminal.Bytes(status.BytesToMove)}");
                 foreach (var problem in status.Problems)

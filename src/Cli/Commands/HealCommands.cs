@@ -32,15 +32,7 @@ internal static class HealCommands
                 }
                 else if (Terminal.IsInteractive && !call.Get(once) && report.Items.Count > 0)
                 {
-                    await AnsiConsole.Live(Render(report, call.Get(all))).StartAsync(async live =>
-                    {
-                        while (report.Items.Count > 0)
-                        {
-                            await Task.Delay(TimeSpan.FromSeconds(2), call.CancellationToken).ConfigureAwait(false);
-                            report = await ReadAsync(call).ConfigureAwait(false);
-                            live.UpdateTarget(Render(report, call.Get(all)));
-                        }
-                    }).ConfigureAwait(false);
+                    report = await WatchAsync(AnsiConsole.Console, report, _ => ReadAsync(call), call.Get(all), Refresh, call.CancellationToken).ConfigureAwait(false);
                 }
                 else
                 {
@@ -51,6 +43,27 @@ internal static class HealCommands
             },
             once,
             all);
+    }
+
+    /// <summary>How often the live view asks the node again.</summary>
+    private static readonly TimeSpan Refresh = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// The live view: draws <paramref name="report"/> on <paramref name="console"/> and redraws it in place with a
+    /// fresh one every <paramref name="every"/> until nothing is left to move; returns the last report.
+    /// </summary>
+    internal static async Task<HealReport> WatchAsync(IAnsiConsole console, HealReport report, Func<CancellationToken, Task<HealReport>> read, bool all, TimeSpan every, CancellationToken cancellationToken)
+    {
+        await console.Live(Render(report, all)).StartAsync(async live =>
+        {
+            while (report.Items.Count > 0)
+            {
+                await Task.Delay(every, cancellationToken).ConfigureAwait(false);
+                report = await read(cancellationToken).ConfigureAwait(false);
+                live.UpdateTarget(Render(report, all));
+            }
+        }).ConfigureAwait(false);
+        return report;
     }
 
     private static Task<HealReport> ReadAsync(OnlineCall call) => call.Client.GetAsync<HealReport>("api/admin/cluster/heal", call.CancellationToken);

@@ -27,7 +27,7 @@ internal static class TorrentsCommands
         collection.AcceptOnlyFromAmong("scitech", "fiction", "scimag");
         return Online.Command(
             "list",
-            "One line per torrent: collection, size, Healthy copies of the replication factor, health (Ok, UnderReplicated, Unavailable) and where each copy is; then the count.\n\nExamples:\n  libcluster torrents list --unhealthy\n  libcluster torrents list --state Damaged --collection scimag --json",
+            "One line per torrent: collection, size, Healthy copies of the replication factor, health (Ok, UnderReplicated, Unavailable; NotWanted under a holdings policy that wants no copy) and where each copy is; then the count.\n\nExamples:\n  libcluster torrents list --unhealthy\n  libcluster torrents list --state Damaged --collection scimag --json",
             async call =>
             {
                 var query = new List<string>();
@@ -86,7 +86,8 @@ internal static class TorrentsCommands
 
                 var t = detail.Torrent;
                 Output.Line($"Torrent: {t.Name} ({t.Collection}), {Terminal.Bytes(t.Size)}, info-hash {detail.InfoHash}, added {Output.Time(detail.Added)}");
-                Output.Line($"Copies: {t.Healthy} Healthy of {t.ReplicationFactor} wanted ({t.Health}); last full check {Output.Time(detail.LastScrub)}");
+                Output.Line($"Copies: {t.Healthy} Healthy of {t.ReplicationFactor} wanted ({t.Health}); last full check {Output.Time(detail.LastScrub)}"
+                    + (t.Holding is { } holding ? $"; holdings policy: {holding}" : string.Empty));
                 var replicas = Output.Table("node", "volume", "state", "since", "last check", "wanted", "reason");
                 foreach (var r in detail.Replicas)
                 {

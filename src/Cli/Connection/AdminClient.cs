@@ -23,7 +23,7 @@ internal sealed class AdminClient : IDisposable
     {
         Node = node;
         HasToken = token is not null;
-        _http = new HttpClient(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(5) }) { BaseAddress = node, Timeout = RequestTimeout };
+        _http = new HttpClient(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(5) }) { BaseAddress = node, Timeout = Timeout.InfiniteTimeSpan };
         if (token is not null)
         {
             _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -41,24 +41,45 @@ internal sealed class AdminClient : IDisposable
     public Task<T> PostAsync<T>(string path, object? body, CancellationToken cancellationToken) =>
         SendAsync<T>(HttpMethod.Post, path, body is null ? null : JsonContent.Create(body, options: Terminal.Json), cancellationToken);
 
+    public Task<T> PutJsonAsync<T>(string path, object body, CancellationToken cancellationToken) =>
+        SendAsync<T>(HttpMethod.Put, path, JsonContent.Create(body, options: Terminal.Json), cancellationToken);
+
     public Task<T> PutAsync<T>(string path, byte[] body, CancellationToken cancellationToken) =>
         SendAsync<T>(HttpMethod.Put, path, new ByteArrayContent(body), cancellationToken);
 
+    /// <summary>
+    /// Posts a body that takes as long as the node takes to read it (a dump it imports as it arrives): no time limit,
+    /// Ctrl+C stops it.
+    /// </summary>
+    public Task<T> PostStreamAsync<T>(string path, HttpContent body, CancellationToken cancellationToken) =>
+        SendAsync<T>(HttpMethod.Post, path, body, cancellationToken, timed: false);
+
     public void Dispose() => _http.Dispose();
 
-    private async Task<T> SendAsync<T>(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
+    private async Task<T> SendAsync<T>(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken, bool timed = true)
     {
         using var request = new HttpRequestMessage(method, path) { Content = content };
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (timed)
+        {
+            timeout.CancelAfter(RequestTimeout);
+        }
+        else
+        {
+            // A long body waits for the node's go-ahead: a refusal (auth, another import running) comes before it is sent.
+            request.Headers.ExpectContinue = true;
+        }
+
         HttpResponseMessage response;
         try
         {
-            response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            response = await _http.SendAsync(request, timeout.Token).ConfigureAwait(false);
         }
         catch (HttpRequestException e)
         {
             throw new AdminException(ExitCodes.Unreachable, $"cannot reach the node at {Node}: {e.Message}");
         }
-        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             throw new AdminException(ExitCodes.Unreachable, $"the node at {Node} did not answer within {RequestTimeout.TotalSeconds:0} s");
         }

@@ -39,6 +39,9 @@ public static class AdminEndpoints
         cluster.MapGet("/heal", Heal).WithSummary("Copies still to be made: what, where, bytes, recent rate, ETA.");
         cluster.MapPost("/placement/plan", PlacementPlan).WithSummary("What a change (volumes added, nodes removed, weights) would move; changes nothing.");
         cluster.MapGet("/journal", Journal).WithSummary("The cluster's journal (limit, torrent, node, volume; after=SEQ to follow).");
+        cluster.MapGet("/holdings", (ClusterAdmin admin) => Read(admin, HoldingsOperations.Show)).WithSummary("The holdings policy the cluster follows and how far it is from it: wanted and held, bytes to fetch, kept, released.");
+        cluster.MapPost("/holdings/plan", HoldingsPlan).WithSummary("What setting a holdings policy would choose and change (body: maxBytes, maxAgeDays, unscraped, release); changes nothing.");
+        cluster.MapPut("/holdings", SetHoldings).WithSummary("Set the holdings policy: hold the torrents it chooses, stop wanting the others (kept while held, or released with release=true).");
     }
 
     private static IResult Read<T>(ClusterAdmin admin, Func<ClusterSnapshot, ClusterSettings, T?> report, HttpContext? context = null, string? missing = null) where T : class =>
@@ -57,11 +60,15 @@ public static class AdminEndpoints
             {
                 OperationDecision.Change change => Results.Ok(new OperationResult(action, target, true, change.Message, epoch)),
                 OperationDecision.Nothing nothing => Results.Ok(new OperationResult(action, target, false, nothing.Message, epoch)),
-                OperationDecision.Refused refused => Results.Problem(detail: refused.Reason, statusCode: StatusCodes.Status409Conflict, title: "Refused", extensions: new Dictionary<string, object?> { ["torrents"] = refused.Torrents }),
+                OperationDecision.Refused refused => Refusal(refused),
                 OperationDecision.Unknown unknown => Answers.NotFound(context, "Not found", unknown.Message),
                 _ => throw new InvalidOperationException($"unexpected decision {decision}"),
             };
         });
+
+    /// <summary>409 with the reason and the torrents the change would hurt.</summary>
+    private static IResult Refusal(OperationDecision.Refused refused) =>
+        Results.Problem(detail: refused.Reason, statusCode: StatusCodes.Status409Conflict, title: "Refused", extensions: new Dictionary<string, object?> { ["torrents"] = refused.Torrents });
 
     /// <summary>Answers 503 while the node has not joined its map yet, or when the database cannot be reached.</summary>
     private static IResult Guard(ClusterAdmin admin, Func<ClusterSettings, IResult> body)
@@ -122,7 +129,7 @@ public static class AdminEndpoints
 
         return Read(admin, (snapshot, settings) => ClusterReports.Torrents(snapshot, settings)
             .Where(t => state is null || t.Copies.Any(c => c.State == state))
-            .Where(t => !unhealthy || t.Health != TorrentHealth.Ok)
+            .Where(t => !unhealthy || t.Health is TorrentHealth.UnderReplicated or TorrentHealth.Unavailable)
             .Where(t => collection.Length == 0 || t.Collection == collection)
             .ToList());
     }
@@ -198,6 +205,45 @@ public static class AdminEndpoints
         {
             return Answers.BadRequest(context, e.Message);
         }
+    }
+
+    private static IResult HoldingsPlan(HoldingsAsk ask, HttpContext context, ClusterAdmin admin)
+    {
+        if (ask.ToRequest(out var problem) is not { } request)
+        {
+            return Answers.BadRequest(context, problem!);
+        }
+
+        return Read(admin, (snapshot, settings) => HoldingsOperations.Plan(snapshot, settings, new ScrapeStore(admin.Store.Database).Read(), request));
+    }
+
+    private static IResult SetHoldings(HoldingsAsk ask, HttpContext context, ClusterAdmin admin)
+    {
+        if (ask.ToRequest(out var problem) is not { } request)
+        {
+            return Answers.BadRequest(context, problem!);
+        }
+
+        return Guard(admin, settings =>
+        {
+            var who = admin.Who(context);
+            var scrapes = new ScrapeStore(admin.Store.Database).Read();
+            HoldingsPlanReport plan = null!;
+            var (decision, epoch) = admin.Apply(snapshot =>
+            {
+                plan = HoldingsOperations.Plan(snapshot, settings, scrapes, request);
+                return HoldingsOperations.Set(snapshot, plan, request, admin.NodeId, who);
+            });
+            var result = decision switch
+            {
+                OperationDecision.Change change => new OperationResult("holdings set", "holdings", true, change.Message, epoch),
+                OperationDecision.Nothing nothing => new OperationResult("holdings set", "holdings", false, nothing.Message, epoch),
+                _ => null,
+            };
+            return result is null
+                ? Refusal((OperationDecision.Refused)decision)
+                : Results.Ok(new HoldingsSetResult(result, plan.Chosen.Count, plan.ChosenBytes, plan.Changes!));
+        });
     }
 
     private static IResult Journal(HttpContext context, ClusterAdmin admin)

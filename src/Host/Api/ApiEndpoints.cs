@@ -39,6 +39,8 @@ public static class ApiEndpoints
         admin.MapPost("/torrents/{name}/scrub", (string name, MirrorNode node) => node.Scrub(name) ? Results.Accepted() : Results.NotFound()).WithSummary("Scrub a replica now.");
         admin.MapGet("/volumes", async (MirrorNode node, CancellationToken ct) => Results.Ok(await node.GetVolumesAsync(ct).ConfigureAwait(false))).WithSummary("Volumes: state, capacity, free space, errors.").Produces<IReadOnlyList<VolumeStatus>>();
         admin.MapGet("/journal", Journal).WithSummary("The newest journal entries (limit, torrent).");
+        admin.MapPost("/catalog/import", (HttpContext context, CatalogImports imports, CancellationToken cancellationToken) => imports.ImportAsync(context, cancellationToken))
+            .WithSummary("Import a LibGen dump (the body: plain SQL or gzip-compressed; name=FILE names it in the report, batchRows=N) into this node's catalogue, streamed, one at a time.");
     }
 
     /// <summary>"Held" means this node would serve the file now: its replica's last check found it intact.</summary>

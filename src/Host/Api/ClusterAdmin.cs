@@ -37,7 +37,8 @@ public sealed partial class ClusterAdmin(ClusterRuntime cluster, MirrorNode node
         var store = cluster.Map;
         var map = store.ReadMap();
         var placement = store.ReadPlacement();
-        return new ClusterSnapshot(map, store.ListTorrents(), store.ReplicationFactors(), store.ListReplicas(), TimeProvider.System.GetUtcNow()) { Placement = placement };
+        var holdings = store.ReadHoldings();
+        return new ClusterSnapshot(map, store.ListTorrents(), store.ReplicationFactors(), store.ListReplicas(), TimeProvider.System.GetUtcNow()) { Placement = placement, Holdings = holdings };
     }
 
     /// <summary>

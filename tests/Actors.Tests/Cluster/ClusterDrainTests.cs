@@ -70,6 +70,43 @@ public sealed class ClusterDrainTests
     }
 
     [Fact]
+    public void A_partial_or_damaged_copy_on_a_draining_volume_moves_with_what_it_has_rather_than_wait_for_a_source()
+    {
+        var settings = Settings("local", factor: 1);
+        var volumes = new[] { Volume("local", "a"), Volume("local", "b", ClusterVolumeState.Draining) };
+        var snapshot = Snapshot([Node("local")], volumes, [Replica("local", "r_1000", "b", ReplicaState.Partial), Replica("local", "r_2000", "b", ReplicaState.Damaged)], settings, ("r_1000", Gb), ("r_2000", Gb));
+
+        var plan = ClusterPlanner.Plan(snapshot, settings, new Dictionary<string, ReplicaStatus> { ["r_1000"] = Local("r_1000", "b", ReplicaState.Partial), ["r_2000"] = Local("r_2000", "b", ReplicaState.Damaged) }, NoFailures);
+
+        Assert.Equal([("r_1000", "a", "volume b is Draining"), ("r_2000", "a", "volume b is Draining")], plan.Moves);
+        Assert.Empty(plan.Fetches);
+        Assert.Empty(plan.Retires);
+    }
+
+    [Fact]
+    public void A_copy_placed_on_another_node_leaves_a_draining_volume_for_its_nodes_other_volume_and_one_without_data_is_let_go()
+    {
+        var settings = Settings("n1", factor: 1);
+        // n1/a has room for a copy, too little for placement to choose it.
+        var volumes = new[] { Volume("n1", "a", capacity: 3 * Gb), Volume("n1", "b", ClusterVolumeState.Draining), Volume("n2", "a") };
+        var replicas = new[] { Replica("n1", "r_1000", "b", ReplicaState.Partial), Replica("n2", "r_1000", "a", ReplicaState.Absent), Replica("n1", "r_2000", "b", ReplicaState.Absent), Replica("n2", "r_2000", "a", ReplicaState.Absent) };
+        var snapshot = new ClusterSnapshot(
+            new ClusterMap(7, [Node("n1"), Node("n2")], volumes),
+            [new ClusterTorrent("r_1000", "scitech", Gb, "hash", Now), new ClusterTorrent("r_2000", "scitech", Gb, "hash", Now)],
+            new Dictionary<string, int>(),
+            replicas,
+            Now) { Placement = new Dictionary<string, IReadOnlyList<string>> { ["r_1000"] = ["n2/a"], ["r_2000"] = ["n2/a"] } };
+        Assert.Equal(snapshot.Placement, ClusterPlanner.Place(snapshot, settings).Targets);
+
+        var plan = ClusterPlanner.Plan(snapshot, settings, new Dictionary<string, ReplicaStatus> { ["r_1000"] = Local("r_1000", "b", ReplicaState.Partial), ["r_2000"] = Local("r_2000", "b", ReplicaState.Absent) }, NoFailures);
+
+        // The Partial copy may be the only data there is until n2 has it whole: it stays on n1, on a volume that is In.
+        Assert.Equal([("r_1000", "a", "volume b is Draining; kept on this node until its targets are Healthy")], plan.Moves);
+        Assert.Equal([("r_2000", "volume b is Draining and the copy holds no data")], plan.LetGo);
+        Assert.Empty(plan.Retires);
+    }
+
+    [Fact]
     public void A_leaving_node_with_nothing_left_marks_itself_out_and_only_itself()
     {
         var nodes = new[] { Node("n1"), Node("n2", NodeState.Leaving) };

@@ -52,6 +52,39 @@ public sealed class CatalogImporterTests : IDisposable
     }
 
     [Fact]
+    public async Task A_Corrupt_Gz_Is_Named_With_The_Line_And_Byte_It_Broke_At_And_The_Intact_Dump_Finishes_The_Import()
+    {
+        // Good rows, compressed, then cut in the middle of the compressed stream.
+        var sql = new StringBuilder();
+        for (var i = 1; i <= 40_000; i++)
+        {
+            sql.Append(System.Globalization.CultureInfo.InvariantCulture, $"INSERT INTO `updated` (`ID`,`MD5`,`Title`) VALUES ({i},'{i:x32}','Book {i} {Convert.ToHexString(System.Security.Cryptography.SHA1.HashData(BitConverter.GetBytes(i)))}');\n");
+        }
+
+        using var compressed = new MemoryStream();
+        await using (var gzip = new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            await gzip.WriteAsync(Encoding.UTF8.GetBytes(sql.ToString()));
+        }
+
+        var bytes = compressed.ToArray();
+        bytes[bytes.Length / 2] ^= 0xFF;
+        bytes[(bytes.Length / 2) + 1] ^= 0x5A;
+        var path = _temp.Write("broken.sql.gz", bytes);
+        using var store = CatalogStore.Open(_temp.Join("catalog.db"));
+
+        var error = await Assert.ThrowsAsync<CatalogException>(() => CatalogImporter.ImportAsync(store, path, new ImportOptions { BatchRows = 100 }));
+
+        Assert.Matches(@"^broken\.sql\.gz:\d+ \(byte [\d,]+ of the SQL\): cannot be decompressed \(.+\); what was committed before it stays, and an intact copy finishes the import$", error.Message);
+        Assert.True(store.CountRecords() < 40_000);
+
+        // The intact dump finishes the job.
+        var intact = _temp.Write("intact.sql", Encoding.UTF8.GetBytes(sql.ToString()));
+        await CatalogImporter.ImportAsync(store, intact);
+        Assert.Equal(40_000, store.CountRecords());
+    }
+
+    [Fact]
     public async Task Reimporting_The_Same_Dump_Changes_Nothing()
     {
         await SampleAsync();

@@ -6,7 +6,7 @@ namespace LibraryCluster.Actors.Cluster.Store;
 /// </summary>
 internal static class ClusterSchema
 {
-    public const int Version = 2;
+    public const int Version = 3;
 
     /// <summary>
     /// The placement every node acts on: one row per (torrent, target volume). Written only by
@@ -17,6 +17,26 @@ internal static class ClusterSchema
             torrent TEXT NOT NULL,
             volume TEXT NOT NULL,
             PRIMARY KEY (torrent, volume));
+        """;
+
+    /// <summary>
+    /// The holdings policy (version 3): one row with what an operator set, and per torrent what it decided (Wanted or
+    /// Released; a torrent with no row is not wanted). Written only by <see cref="ClusterStore.Change"/>, which bumps
+    /// the epoch: an older build would place every torrent and fight the newer nodes over the placement.
+    /// </summary>
+    private const string HoldingsTables = """
+        CREATE TABLE IF NOT EXISTS holdings(
+            id INTEGER PRIMARY KEY,
+            max_bytes BIGINT NOT NULL,
+            max_age_ms BIGINT NOT NULL,
+            unknown TEXT NOT NULL,
+            release_unchosen INTEGER NOT NULL,
+            set_at BIGINT NOT NULL,
+            set_by TEXT NOT NULL,
+            epoch BIGINT NOT NULL);
+        CREATE TABLE IF NOT EXISTS holdings_torrents(
+            torrent TEXT PRIMARY KEY,
+            decision TEXT NOT NULL);
         """;
 
     public static string Create(SqlEngine engine)
@@ -75,6 +95,6 @@ internal static class ClusterSchema
                 reason TEXT NOT NULL,
                 bytes BIGINT NOT NULL);
             CREATE INDEX IF NOT EXISTS journal_torrent ON journal(torrent, seq);
-            """ + PlacementTable;
+            """ + PlacementTable + HoldingsTables;
     }
 }

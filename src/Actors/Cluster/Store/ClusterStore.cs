@@ -1,4 +1,6 @@
 using System.Data.Common;
+using System.Globalization;
+using LibraryCluster.Actors.Holdings;
 using LibraryCluster.Actors.Replicas;
 using static LibraryCluster.Actors.Cluster.Store.ClusterDatabase;
 
@@ -15,6 +17,9 @@ public abstract record MapChange
 
     /// <summary>Sets a collection's replication factor.</summary>
     public sealed record SetReplication(string Collection, int Factor) : MapChange;
+
+    /// <summary>Sets the holdings policy and what it chose; journaled under <paramref name="Node"/> (the node that was asked) with the reason.</summary>
+    public sealed record SetHoldings(ClusterHoldings Holdings, string Node, string Reason) : MapChange;
 }
 
 /// <summary>Which journal entries to read: every filter is optional (see <see cref="ClusterStore.ReadJournal"/>).</summary>
@@ -148,11 +153,19 @@ public sealed class ClusterStore
                     Execute(c, t, "INSERT INTO replication(collection, factor) VALUES (@c, @f) ON CONFLICT (collection) DO UPDATE SET factor = excluded.factor",
                         ("c", r.Collection), ("f", r.Factor));
                     break;
+                case MapChange.SetHoldings h:
+                    var holdingsWere = ReadHoldings(c, t);
+                    WriteHoldings(c, t, h.Holdings with { Epoch = next });
+                    AppendJournal(c, t, at, h.Node, null, string.Empty, holdingsWere is null ? "none" : Size(holdingsWere.Request), Size(h.Holdings.Request), h.Reason);
+                    break;
             }
         }
 
         return next;
     });
+
+    /// <summary>The holdings policy the cluster follows, or null when none was set (every torrent is held at its replication factor).</summary>
+    public ClusterHoldings? ReadHoldings() => _database.InTransaction(ReadHoldings);
 
     /// <summary>Registers a torrent for the cluster to hold (idempotent for the same info-hash; <see cref="TorrentConflictException"/> for another one).</summary>
     public void AddTorrent(ClusterTorrent torrent, byte[] metainfo) => _database.With(c =>
@@ -259,6 +272,57 @@ public sealed class ClusterStore
 
         return next;
     });
+
+    private static ClusterHoldings? ReadHoldings(DbConnection c, DbTransaction t)
+    {
+        var rows = Query(c, t, "SELECT max_bytes, max_age_ms, unknown, release_unchosen, set_at, set_by, epoch FROM holdings WHERE id = 1", r => (
+            Request: new HoldingsRequest(
+                r.GetInt64(0),
+                TimeSpan.FromMilliseconds(r.GetInt64(1)),
+                Enum.TryParse<UnknownSwarms>(r.GetString(2), out var unknown) ? unknown : UnknownSwarms.Last,
+                Convert.ToInt64(r.GetValue(3), CultureInfo.InvariantCulture) != 0),
+            SetAt: DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(4)),
+            SetBy: r.GetString(5),
+            Epoch: r.GetInt64(6)));
+        if (rows is not [var row])
+        {
+            return null;
+        }
+
+        var decisions = Query(c, t, "SELECT torrent, decision FROM holdings_torrents", r => (Torrent: r.GetString(0), Decision: r.GetString(1)));
+        HashSet<string> Decided(string decision) => decisions.Where(d => d.Decision == decision).Select(d => d.Torrent).ToHashSet(StringComparer.Ordinal);
+        return new ClusterHoldings(row.Request, row.SetAt, row.SetBy, row.Epoch, Decided(Wanted), Decided(Released));
+    }
+
+    /// <summary>The policy row, and only the torrent decisions that differ from the stored ones.</summary>
+    private static void WriteHoldings(DbConnection c, DbTransaction t, ClusterHoldings holdings)
+    {
+        var request = holdings.Request;
+        Execute(c, t, """
+            INSERT INTO holdings(id, max_bytes, max_age_ms, unknown, release_unchosen, set_at, set_by, epoch) VALUES (1, @b, @a, @u, @r, @at, @by, @e)
+            ON CONFLICT (id) DO UPDATE SET max_bytes = excluded.max_bytes, max_age_ms = excluded.max_age_ms, unknown = excluded.unknown,
+                release_unchosen = excluded.release_unchosen, set_at = excluded.set_at, set_by = excluded.set_by, epoch = excluded.epoch
+            """,
+            ("b", request.MaxBytes), ("a", (long)request.MaxAge.TotalMilliseconds), ("u", request.Unknown.ToString()), ("r", request.Release ? 1 : 0),
+            ("at", holdings.SetAt.ToUnixTimeMilliseconds()), ("by", holdings.SetBy), ("e", holdings.Epoch));
+        var wanted = holdings.Wanted.Select(n => (n, Wanted)).Concat(holdings.Released.Select(n => (n, Released))).ToDictionary(p => p.n, p => p.Item2, StringComparer.Ordinal);
+        var stored = Query(c, t, "SELECT torrent, decision FROM holdings_torrents", r => (r.GetString(0), r.GetString(1))).ToDictionary(p => p.Item1, p => p.Item2, StringComparer.Ordinal);
+        foreach (var torrent in stored.Keys.Where(k => !wanted.ContainsKey(k)).Order(StringComparer.Ordinal))
+        {
+            Execute(c, t, "DELETE FROM holdings_torrents WHERE torrent = @t", ("t", torrent));
+        }
+
+        foreach (var (torrent, decision) in wanted.Where(p => stored.GetValueOrDefault(p.Key) != p.Value).OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            Execute(c, t, "INSERT INTO holdings_torrents(torrent, decision) VALUES (@t, @d) ON CONFLICT (torrent) DO UPDATE SET decision = excluded.decision", ("t", torrent), ("d", decision));
+        }
+    }
+
+    private const string Wanted = "Wanted";
+    private const string Released = "Released";
+
+    private static string Size(HoldingsRequest request) =>
+        string.Create(CultureInfo.InvariantCulture, $"{request.MaxBytes / (double)HoldingsOptions.Terabyte:0.####} TB{(request.Release ? ", release" : string.Empty)}");
 
     private static void AppendJournal(DbConnection c, DbTransaction t, DateTimeOffset at, string node, string? torrent, string volume, string from, string to, string reason) =>
         Execute(c, t, "INSERT INTO journal(at, node, torrent, volume, from_state, to_state, reason, bytes) VALUES (@at, @n, @t, @v, @f, @to, @r, 0)",
