@@ -5,15 +5,61 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 from benchlib import ROOT, children, cpu_seconds, free_port, wait_until  # noqa: E402
 
 
+def commit():
+    """The commit measured, with + when the work tree had changes."""
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    dirty = subprocess.run(["git", "status", "--porcelain", "--", "src"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    return head + ("+" if dirty else "")
+
+
 def psql(env, sql):
     pg = sorted(os.listdir("/usr/lib/postgresql"))[-1]
     return subprocess.run([f"/usr/lib/postgresql/{pg}/bin/psql", "-h", "127.0.0.1", "-p", env["PG_PORT"], "-U", "librarycluster",
                            "-d", "librarycluster", "-tAc", sql], capture_output=True, text=True, check=True).stdout.strip()
 
 
+def busy_seconds():
+    """CPU seconds the whole machine has spent busy (all processes, all cores) since boot, from /proc/stat."""
+    with open("/proc/stat") as f:
+        fields = [int(x) for x in f.readline().split()[1:]]
+    return (sum(fields[:8]) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
+
+
 def node_pid(env, i):
     with open(os.path.join(env["DIR"], f"node{i}", "pid")) as f:
         return int(f.read())
+
+
+def heal_again_warm(env, sender, receiver, perf_file=None):
+    """Deletes node 2's fullest volume and times the copies being made again on its other one (both nodes warm now)."""
+    rows = psql(env, "SELECT r.volume, sum(t.size), count(*) FROM replicas r JOIN torrents t ON t.name = r.torrent "
+                     "WHERE r.node='node2' AND r.state='Healthy' GROUP BY r.volume ORDER BY 2 DESC LIMIT 1").split("|")
+    volume, size, count = rows[0], int(rows[1]), int(rows[2])
+    after = int(psql(env, "SELECT coalesce(max(seq), 0) FROM journal"))
+    subprocess.run("sync; echo 3 > /proc/sys/vm/drop_caches", shell=True, check=False)
+    print(f"warm: node 2's volume {volume} ({count} copies, {size:,} bytes) fails; node 2 heals again ...", flush=True)
+    perf = subprocess.Popen(["perf", "record", "-F", "999", "-g", "-o", perf_file, "-p", f"{sender},{receiver}"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) if perf_file else None
+    cpu = (cpu_seconds([sender]), cpu_seconds([receiver]))
+    machine = busy_seconds()
+    load = os.getloadavg()[0]
+    # The node's volume probe writes and deletes a canary file there meanwhile: delete until the folder is gone.
+    folder = os.path.join(env["DIR"], "node2", "volumes", volume.rsplit("/", 1)[-1])
+    wait_until(lambda: shutil.rmtree(folder, ignore_errors=True) or not os.path.exists(folder), 10, f"{folder} to be deleted", interval=0.01)
+    # Healthy again: as many copies on node 2 Healthy, each made again after the failure (Fetching -> Healthy after `after`).
+    wait_until(lambda: int(psql(env, f"SELECT count(DISTINCT torrent) FROM journal WHERE node='node2' AND seq > {after} "
+                                     "AND from_state='Fetching' AND to_state='Healthy'")) == count, 900, "node2 to heal again")
+    cpu = (cpu_seconds([sender]) - cpu[0], cpu_seconds([receiver]) - cpu[1])
+    machine = busy_seconds() - machine
+    if perf:
+        perf.send_signal(signal.SIGINT)
+        perf.wait()
+    first = int(psql(env, f"SELECT min(at) FROM journal WHERE node='node2' AND seq > {after} AND to_state='Fetching'"))
+    last = int(psql(env, f"SELECT max(at) FROM journal WHERE node='node2' AND seq > {after} AND from_state='Fetching' AND to_state='Healthy'"))
+    seconds = (last - first) / 1000
+    return {"torrents": count, "bytes": size, "node_copy_seconds": round(seconds, 2), "node_mb_s": round(size / 1e6 / seconds, 1),
+            "load_1min": round(load, 2), "other_cpu_s_during_copy": round(machine - cpu[0] - cpu[1], 1),
+            "cpu_s_per_gb": {"node1_sending": round(cpu[0] / (size / 1e9), 2), "node2_receiving": round(cpu[1] / (size / 1e9), 2)}}
 
 
 def main():
@@ -23,8 +69,12 @@ def main():
     # Throttles off, as the issue measures it: as many transfers at once as there are torrents (4 by default), and
     # curl keeps as many files in flight.
     args.add_argument("--transfers", default="4")
-    # Where to write a `perf record` of both nodes during the copy (their JIT code is named through perf maps).
+    # Where to write a `perf record` of both nodes during the copy (their JIT code is named through perf maps); with
+    # --warm the second heal's goes to FILE.warm.
     args.add_argument("--perf", default=None)
+    # After the cold heal, also time a second one by the same, now warm, nodes: node 2's fullest volume fails and its
+    # copies are made again on its other volume from node 1 (as a long-lived node that has healed before would).
+    args.add_argument("--warm", action="store_true")
     a = args.parse_args()
     work = tempfile.mkdtemp(prefix="lc-bench-heal-")
     os.chmod(work, 0o755)  # PostgreSQL runs as its own user and must reach its folder
@@ -66,6 +116,7 @@ http {{ access_log off; sendfile on; tcp_nopush on; server {{ listen 127.0.0.1:{
             for rel in files:
                 f.write(f"url = \"http://127.0.0.1:{port}/{rel}\"\noutput = \"{os.path.join(target, rel)}\"\n")
         servers = [nginx.pid] + children(nginx.pid)
+        load = os.getloadavg()[0]
         nginx_cpu = cpu_seconds(servers)
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.monotonic()
@@ -90,9 +141,11 @@ http {{ access_log off; sendfile on; tcp_nopush on; server {{ listen 127.0.0.1:{
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) if a.perf else None
         # The receiver's CPU counts from its first Fetching entry, so that its start-up is left out.
         receiver_cpu = []
+        window = []  # the machine's busy seconds and node 1's CPU when the copy started
         def fetching():
             if not receiver_cpu and psql(env, "SELECT count(*) FROM journal WHERE node='node2' AND to_state='Fetching'") != "0":
                 receiver_cpu.append(cpu_seconds([receiver]))
+                window.extend([busy_seconds(), cpu_seconds([sender])])
             return psql(env, "SELECT count(DISTINCT torrent) FROM replicas WHERE node='node2' AND state='Healthy'") == str(torrents)
         wait_until(fetching, 900, "node2 to heal")
         node_seconds = time.monotonic() - start
@@ -100,6 +153,7 @@ http {{ access_log off; sendfile on; tcp_nopush on; server {{ listen 127.0.0.1:{
             perf.send_signal(signal.SIGINT)
             perf.wait()
         receiver_cpu = cpu_seconds([receiver]) - (receiver_cpu[0] if receiver_cpu else 0)
+        others = busy_seconds() - window[0] - receiver_cpu - (cpu_seconds([sender]) - window[1]) if window else None
         sender_cpu = cpu_seconds([sender]) - sender_cpu
         last = psql(env, "SELECT max(since) FROM replicas WHERE node='node2' AND state='Healthy'")
         fetch_started = psql(env, "SELECT min(at) FROM journal WHERE node='node2' AND to_state='Fetching'")
@@ -114,13 +168,20 @@ http {{ access_log off; sendfile on; tcp_nopush on; server {{ listen 127.0.0.1:{
                              "node1_sending": round(sender_cpu / (total / 1e9), 2), "node2_receiving": round(receiver_cpu / (total / 1e9), 2)},
         }
         result["node_vs_curl"] = round(result["node_mb_s"] / result["curl_mb_s"], 3)
+        result["load_1min"] = round(load, 2)
+        # Everything else the machine ran while node 2 copied (PostgreSQL, the script's polling, other people's builds
+        # and tests): a run with much of it was not quiet.
+        result["other_cpu_s_during_copy"] = None if others is None else round(others, 1)
+        if a.warm:
+            result["warm"] = heal_again_warm(env, sender, receiver, a.perf + ".warm" if a.perf else None)
+            result["warm"]["node_vs_curl"] = round(result["warm"]["node_mb_s"] / result["curl_mb_s"], 3)
         print(json.dumps(result, indent=2))
         os.makedirs(os.path.join(ROOT, "bench", "results"), exist_ok=True)
         with open(os.path.join(ROOT, "bench", "results", "heal.json"), "w") as f:
             json.dump(result, f, indent=2)
         # Every run is also appended, so that repeated runs (run.sh --runs N) can be summarised together.
         with open(os.path.join(ROOT, "bench", "results", "heal-runs.jsonl"), "a") as f:
-            f.write(json.dumps(dict(result, at=time.strftime("%Y-%m-%dT%H:%M:%S"), size_scale=a.size_scale)) + "\n")
+            f.write(json.dumps(dict(result, at=time.strftime("%Y-%m-%dT%H:%M:%S"), size_scale=a.size_scale, commit=commit())) + "\n")
         with open(os.path.join(ROOT, "bench", "results", "heal.md"), "w") as f:
             f.write(f"{torrents} torrents, {len(files)} files, {total:,} bytes; node copy {copy_seconds:.2f} s = {result['node_mb_s']} MB/s; "
                     f"curl from nginx {curl_seconds:.2f} s = {result['curl_mb_s']} MB/s; node/curl = {result['node_vs_curl']:.0%}; "

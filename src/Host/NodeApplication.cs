@@ -49,6 +49,8 @@ public static class NodeApplication
             kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
             kestrel.Limits.MaxRequestLineSize = 8 * 1024;
             kestrel.Limits.MaxRequestBodySize = ApiEndpoints.MaxTorrentUpload;
+            // Peers copying replicas get their files by sendfile, in front of HTTP (a node outside a cluster skips it).
+            kestrel.ConfigureEndpointDefaults(PeerFileSender.Install);
         });
 
         var services = builder.Services;
@@ -58,6 +60,8 @@ public static class NodeApplication
         services.AddSingleton<IValidateOptions<ClusterOptions>, ClusterOptionsValidator>();
         services.AddSingleton(provider => new ClusterRuntime(provider.GetRequiredService<IOptions<ClusterOptions>>().Value, provider.GetRequiredService<IOptions<NodeOptions>>().Value));
         services.AddSingleton<ClusterAdmin>();
+        services.AddSingleton<IPeerFiles, ClusterPeerFiles>();
+        services.AddSingleton<PeerFileSender>();
         services.AddSingleton<CatalogImports>();
         services.AddOptions<SwarmOptions>().Bind(builder.Configuration.GetSection(SwarmOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SwarmOptions>, SwarmOptionsValidator>();

@@ -18,7 +18,7 @@ internal sealed record HeartbeatDone(bool Renewed) : ClusterMessage;
 
 internal sealed record ReconcileDue : ClusterMessage;
 
-internal sealed record Planned(ClusterSnapshot Snapshot, ClusterPlan Plan, IReadOnlyDictionary<string, byte[]> Metainfo) : ClusterMessage;
+internal sealed record Planned(ClusterSnapshot Snapshot, ClusterPlan Plan, IReadOnlyDictionary<string, byte[]> Metainfo, IReadOnlyDictionary<string, string> Conflicts) : ClusterMessage;
 
 internal sealed record MapChanged(long? Epoch, bool Left = false) : ClusterMessage;
 
@@ -49,6 +49,9 @@ public sealed class ClusterAgent(ClusterSettings settings, ClusterStore store, M
     // Local volumes written off because the map said Failed (not because this node found them broken).
     private readonly HashSet<string> _writtenOff = new(StringComparer.Ordinal);
     private bool _databaseDown;
+
+    // Torrents held here under a name the cluster holds with another info-hash, as last reported (each once).
+    private IReadOnlyDictionary<string, string> _conflicts = new Dictionary<string, string>(StringComparer.Ordinal);
 
     // Until then, peers' leases are not judged: after an outage nobody could renew them (see ClusterPlanner).
     private DateTimeOffset _judgePeersFrom;
@@ -194,16 +197,37 @@ public sealed class ClusterAgent(ClusterSettings settings, ClusterStore store, M
         var torrents = store.ListTorrents();
 
         // Torrents added to this node (watch folder, admin API) become the cluster's: placement spreads them from
-        // the next reconcile on.
-        var known = torrents.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
-        foreach (var held in node.View.Torrents.Where(t => !known.Contains(t.Name)))
+        // the next reconcile on. One whose name the cluster already holds with another info-hash (two different
+        // .torrent files under one name) is a conflict: it is not the cluster's torrent, and the rest goes on.
+        var known = torrents.ToDictionary(t => t.Name, t => t.InfoHash, StringComparer.Ordinal);
+        var conflicts = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var held in node.View.Torrents)
         {
+            var hash = held.Metainfo.InfoHash.ToString();
+            if (known.TryGetValue(held.Name, out var theirs))
+            {
+                if (!string.Equals(theirs, hash, StringComparison.OrdinalIgnoreCase))
+                {
+                    conflicts[held.Name] = Conflict(held.Name, hash, theirs);
+                }
+
+                continue;
+            }
+
             var file = Path.Join(node.Settings.TorrentsDirectory, held.Name + ".torrent");
             if (File.Exists(file))
             {
                 var collection = Catalog.Torrents.TorrentRegistration.CollectionOf(held.Name).ToString().ToLowerInvariant();
-                var added = new ClusterTorrent(held.Name, collection, held.Metainfo.TotalLength, held.Metainfo.InfoHash.ToString(), readAt);
-                store.AddTorrent(added, File.ReadAllBytes(file));
+                var added = new ClusterTorrent(held.Name, collection, held.Metainfo.TotalLength, hash, readAt);
+                try
+                {
+                    store.AddTorrent(added, File.ReadAllBytes(file));
+                }
+                catch (TorrentConflictException e)
+                {
+                    // Another node registered the name first, with other contents.
+                    conflicts[held.Name] = Conflict(held.Name, hash, e.ClusterInfoHash);
+                }
             }
         }
 
@@ -211,12 +235,32 @@ public sealed class ClusterAgent(ClusterSettings settings, ClusterStore store, M
         var plan = ClusterPlanner.Plan(snapshot, settings, local, failed, judgePeers);
         // Only a torrent new to this node needs its .torrent from the database; the guardian has the others.
         var metainfo = plan.Holds.ToDictionary(h => h.Torrent, h => node.View.Torrent(h.Torrent) is null ? store.GetMetainfo(h.Torrent) ?? [] : [], StringComparer.Ordinal);
-        return new Planned(snapshot, plan, metainfo);
+        return new Planned(snapshot, plan, metainfo, conflicts);
     }
+
+    private static string Conflict(string torrent, string here, string cluster) =>
+        $"{torrent} here has info-hash {here} but the cluster holds {torrent} with info-hash {cluster}: two different .torrent files " +
+        $"share the name. This node leaves its copy of {torrent} alone (it does not fetch into it, move, retire or let go of it) " +
+        "until the name means one torrent again: remove the wrong .torrent where it was added";
 
     private void Act(Planned planned)
     {
+        ReportConflicts(planned.Conflicts);
         var plan = planned.Plan;
+        if (planned.Conflicts.Count > 0)
+        {
+            // This node's copy of a conflicting name is another torrent: nothing is done to it on the cluster's behalf.
+            var mine = planned.Conflicts;
+            plan = plan with
+            {
+                Holds = [.. plan.Holds.Where(h => !mine.ContainsKey(h.Torrent))],
+                Fetches = [.. plan.Fetches.Where(f => !mine.ContainsKey(f.Torrent))],
+                Moves = [.. plan.Moves.Where(m => !mine.ContainsKey(m.Torrent))],
+                Retires = [.. plan.Retires.Where(r => !mine.ContainsKey(r.Torrent))],
+                LetGo = [.. plan.LetGo.Where(r => !mine.ContainsKey(r.Torrent))],
+            };
+        }
+
         CheckCopiesMarkedByRejoin(planned.Snapshot);
         if (plan.MapChanges.Count > 0 && Context.Time.GetUtcNow() < _judgePeersFrom && plan.MapChanges.Any(c => c is MapChange.SetNode))
         {
@@ -303,6 +347,23 @@ public sealed class ClusterAgent(ClusterSettings settings, ClusterStore store, M
         {
             node.Retire(torrent, reason, onlyWithoutData: true);
         }
+    }
+
+    /// <summary>Each conflict is logged once when it appears and once when it is gone; the view shows those standing.</summary>
+    private void ReportConflicts(IReadOnlyDictionary<string, string> conflicts)
+    {
+        foreach (var (torrent, message) in conflicts.Where(c => !_conflicts.ContainsKey(c.Key)))
+        {
+            Context.Logger.LogError("torrent name conflict: {Message}", message);
+        }
+
+        foreach (var torrent in _conflicts.Keys.Where(t => !conflicts.ContainsKey(t)))
+        {
+            Context.Logger.LogInformation("torrent name conflict over {Torrent} resolved", torrent);
+        }
+
+        _conflicts = conflicts;
+        view.PublishConflicts(conflicts);
     }
 
     private List<(string Name, long Capacity, long Used)> Usage() =>

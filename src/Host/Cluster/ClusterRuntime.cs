@@ -24,19 +24,14 @@ public sealed class ClusterRuntime : IDisposable
     public ClusterRuntime(ClusterOptions options, NodeOptions node)
     {
         Options = options;
-        Peers = new HttpClient(new SocketsHttpHandler
-        {
-            ConnectTimeout = TimeSpan.FromSeconds(3),
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            AutomaticDecompression = System.Net.DecompressionMethods.None,
-        })
-        {
-            Timeout = Timeout.InfiniteTimeSpan,
-        };
+        Peers = PeerClient();
+        // Copies have connections of their own: a peer answers them by sendfile until a connection carries any other
+        // request (a forwarded download), which leaves that connection to Kestrel's slower path (PeerFileSender).
+        Transfers = PeerClient();
         if (options.Enabled)
         {
             Store = new ClusterStore(ClusterDatabase.Postgres(options.Database!));
-            Fetcher = new PeerFetcher(Peers, options.Token!, new TransferGate(new TransferOptions
+            Fetcher = new PeerFetcher(Transfers, options.Token!, new TransferGate(new TransferOptions
             {
                 MaxConcurrent = options.MaxConcurrentTransfers,
                 BytesPerSecond = options.TransferMegabytesPerSecond > 0 ? (long)(options.TransferMegabytesPerSecond * 1e6) : null,
@@ -72,10 +67,24 @@ public sealed class ClusterRuntime : IDisposable
 
     public ClusterView View { get; } = new();
 
-    /// <summary>For copying replicas and forwarding downloads; no overall timeout (a large copy takes long), a short connect one.</summary>
+    /// <summary>For forwarding downloads and asking peers things.</summary>
     public HttpClient Peers { get; }
 
+    /// <summary>For copying replicas only (<see cref="Fetcher"/>).</summary>
+    public HttpClient Transfers { get; }
+
     public bool Enabled => Store is not null;
+
+    /// <summary>A client for peers: no overall timeout (a large copy takes long), a short connect one.</summary>
+    private static HttpClient PeerClient() => new(new SocketsHttpHandler
+    {
+        ConnectTimeout = TimeSpan.FromSeconds(3),
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        AutomaticDecompression = System.Net.DecompressionMethods.None,
+    })
+    {
+        Timeout = Timeout.InfiniteTimeSpan,
+    };
 
     /// <summary>
     /// The agent's settings, once the node's own address is known. A single node keeps one copy of each torrent
@@ -103,5 +112,9 @@ public sealed class ClusterRuntime : IDisposable
         DefaultReplicationFactor = Options.ReplicationFactor,
     };
 
-    public void Dispose() => Peers.Dispose();
+    public void Dispose()
+    {
+        Peers.Dispose();
+        Transfers.Dispose();
+    }
 }

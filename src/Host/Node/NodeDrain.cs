@@ -39,14 +39,29 @@ public sealed partial class NodeDrain(ILogger<NodeDrain> logger, TimeProvider? t
             return;
         }
 
-        Interlocked.Increment(ref _inFlight);
-        try
+        using (InFlightRequest())
         {
             await next(context).ConfigureAwait(false);
         }
-        finally
+    }
+
+    /// <summary>Counts one request in flight until disposed: for requests answered outside the HTTP pipeline (peers' sendfile copies).</summary>
+    public IDisposable InFlightRequest()
+    {
+        Interlocked.Increment(ref _inFlight);
+        return new Request(this);
+    }
+
+    private sealed class Request(NodeDrain drain) : IDisposable
+    {
+        private int _done;
+
+        public void Dispose()
         {
-            Interlocked.Decrement(ref _inFlight);
+            if (Interlocked.Exchange(ref _done, 1) == 0)
+            {
+                Interlocked.Decrement(ref drain._inFlight);
+            }
         }
     }
 

@@ -104,7 +104,7 @@ internal sealed class TorrentDataFiles : IDisposable
             {
                 try
                 {
-                    ReadAhead.Hint(entry.Open(), fileOffset, length);
+                    PageCache.ReadAhead(entry.Open(), fileOffset, length);
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
                 {

@@ -134,7 +134,7 @@ public abstract partial class ClusterStoreContract
         Assert.Equal([torrent], store.ListTorrents());
         Assert.Equal(bytes, store.GetMetainfo("r_1000"));
         Assert.Null(store.GetMetainfo("r_2000"));
-        var refused = Assert.Throws<ClusterStoreException>(() => store.AddTorrent(torrent with { InfoHash = "bb" }, bytes));
+        var refused = Assert.Throws<TorrentConflictException>(() => store.AddTorrent(torrent with { InfoHash = "bb" }, bytes));
         Assert.Contains("r_1000", refused.Message, StringComparison.Ordinal);
     }
 

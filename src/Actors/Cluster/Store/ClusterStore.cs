@@ -167,13 +167,13 @@ public sealed class ClusterStore
     /// <summary>The holdings policy the cluster follows, or null when none was set (every torrent is held at its replication factor).</summary>
     public ClusterHoldings? ReadHoldings() => _database.InTransaction(ReadHoldings);
 
-    /// <summary>Registers a torrent for the cluster to hold (idempotent for the same info-hash).</summary>
+    /// <summary>Registers a torrent for the cluster to hold (idempotent for the same info-hash; <see cref="TorrentConflictException"/> for another one).</summary>
     public void AddTorrent(ClusterTorrent torrent, byte[] metainfo) => _database.With(c =>
     {
         var existing = Scalar<string>(c, null, "SELECT info_hash FROM torrents WHERE name = @n", ("n", torrent.Name));
         if (existing is not null && existing != torrent.InfoHash)
         {
-            throw new ClusterStoreException($"torrent {torrent.Name} is already held by the cluster with info-hash {existing}; this one has {torrent.InfoHash}");
+            throw new TorrentConflictException(torrent.Name, existing, torrent.InfoHash);
         }
 
         return Execute(c, null, "INSERT INTO torrents(name, collection, size, info_hash, metainfo, added) VALUES (@n, @c, @s, @h, @m, @a) ON CONFLICT (name) DO NOTHING",

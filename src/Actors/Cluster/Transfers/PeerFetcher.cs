@@ -172,9 +172,10 @@ public sealed class PeerFetcher(HttpClient http, string clusterToken, TransferGa
 
     /// <summary>
     /// The torrent's files opened for writing at their final size (created, or cut to size, as needed). Pieces are
-    /// written in ascending order, so a file is complete once a piece ends past it: it is flushed to disk then, in
-    /// the background and one file after another, so that the disk writes overlap the rest of the transfer instead
-    /// of all waiting for the end.
+    /// written in ascending order, so a file is complete once a piece ends past it: the kernel is asked then to start
+    /// writing it to disk (in the background, one file after another), so that the disk writes overlap the rest of
+    /// the transfer instead of all waiting for the end. At the end one sync of the file system makes it all durable
+    /// (one journal commit, not one per file); where that call does not exist, each file is flushed instead.
     /// </summary>
     private sealed class WritableFiles : IDisposable
     {
@@ -228,11 +229,16 @@ public sealed class PeerFetcher(HttpClient http, string clusterToken, TransferGa
             FlushFilesEndingBy(offset);
         }
 
-        /// <summary>Flushes whatever is not yet flushed and waits for every flush; throws the first disk error.</summary>
-        public Task FlushAsync()
+        /// <summary>Makes every file durable and waits for that; throws the first disk error.</summary>
+        public async Task FlushAsync()
         {
             FlushFilesEndingBy(long.MaxValue);
-            return _flushing;
+            await _flushing.ConfigureAwait(false);
+            var streams = _streams.OfType<FileStream>().ToList();
+            if (streams.Count > 0 && !await Task.Run(() => PageCache.SyncFileSystem(streams[0].SafeFileHandle)).ConfigureAwait(false))
+            {
+                await Task.Run(() => streams.ForEach(s => s.Flush(flushToDisk: true))).ConfigureAwait(false);
+            }
         }
 
         private void FlushFilesEndingBy(long end)
@@ -245,7 +251,7 @@ public sealed class PeerFetcher(HttpClient http, string clusterToken, TransferGa
                     _flushing = Task.Run(async () =>
                     {
                         await previous.ConfigureAwait(false);
-                        stream.Flush(flushToDisk: true);
+                        PageCache.StartWriteBack(stream.SafeFileHandle);
                     });
                 }
             }
