@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using LibraryCluster.Testing;
 using LibraryCluster.Torrents.Engines;
+using LibraryCluster.Torrents.Engines.QBittorrent;
 using LibraryCluster.Torrents.Metainfo;
 
 namespace LibraryCluster.Bench.Swarm;
@@ -14,7 +15,8 @@ namespace LibraryCluster.Bench.Swarm;
 /// disk), by a plain second qbittorrent-nox (the daemon alone: one peer connection), and by a real node process with
 /// Swarm:FetchMissing, from the moment its torrent is registered until its replica is Healthy, i.e. fetched by its
 /// daemon and then verified piece by piece by the node itself. sha1sum over the same bytes is the one-core hashing
-/// reference. Each destination is a fresh folder on the same disk; `sync` runs between them.
+/// reference. Each destination is a fresh folder on the same disk; `sync` runs between them. --protocol sets the
+/// fetching daemons' peer protocol (the node's Swarm:PeerProtocol): Both dials uTP, Tcp dials TCP.
 /// </summary>
 internal static class SwarmFetch
 {
@@ -24,9 +26,11 @@ internal static class SwarmFetch
     {
         var gigabytes = args.Double("--gigabytes", 2);
         var runs = args.Int("--runs", 1);
+        // The node's Swarm:PeerProtocol, also given to the plain daemon: Both (qBittorrent's default, uTP dialed first) or Tcp.
+        var protocol = Enum.Parse<PeerProtocol>(args.Text("--protocol") ?? "Both", ignoreCase: true);
         var host = args.Text("--host") ?? throw new ArgumentException("--host DIR (the published node) is required");
         var work = args.Work;
-        var result = new Dictionary<string, object> { ["gigabytes"] = gigabytes, ["load_at_start"] = Measure.Load() };
+        var result = new Dictionary<string, object> { ["gigabytes"] = gigabytes, ["protocol"] = protocol.ToString(), ["load_at_start"] = Measure.Load() };
 
         var seedFolder = Path.Join(work, "seed");
         var clock = Stopwatch.StartNew();
@@ -55,8 +59,8 @@ internal static class SwarmFetch
                 var one = new Dictionary<string, object> { ["load"] = Measure.Load() };
                 await CurlAsync(nginx, metainfo, Path.Join(work, $"curl{run}"), total, one);
                 await ShaSumAsync(Path.Join(work, $"curl{run}"), total, one);
-                await DaemonAloneAsync(torrentFile, metainfo, Path.Join(work, $"qb{run}"), total, one);
-                await NodeAsync(host, torrentFile, Path.Join(work, $"node{run}"), total, one);
+                await DaemonAloneAsync(torrentFile, metainfo, protocol, Path.Join(work, $"qb{run}"), total, one);
+                await NodeAsync(host, torrentFile, protocol, Path.Join(work, $"node{run}"), total, one);
                 one["node_vs_curl"] = Measure.Round((double)one["node_mb_s"] / (double)one["curl_mb_s"], 3);
                 Console.Error.WriteLine($"fetch run {run}: " + JsonSerializer.Serialize(one));
                 all.Add(one);
@@ -101,10 +105,10 @@ internal static class SwarmFetch
         // One curl, one connection kept alive, every file in turn: what one HTTP stream over loopback moves to this disk.
         Directory.CreateDirectory(folder);
         var urls = Path.Join(folder + ".urls");
-        await File.WriteAllLinesAsync(urls, metainfo.Files.SelectMany(f => new[] { $"url = \"{nginx.Url}100000/{string.Join('/', f.PathComponents)}\"", $"output = \"{Path.Join([folder, .. f.PathComponents])}\"" }));
+        await File.WriteAllLinesAsync(urls, metainfo.Files.SelectMany(f => new[] { $"url = \"{nginx.Url}{string.Join('/', f.PathComponents)}\"", $"output = \"{Path.Join([folder, .. f.PathComponents])}\"" }));
         await Sync();
         var clock = Stopwatch.StartNew();
-        await RunAsync("curl", "-sSf", "--config", urls);
+        await RunAsync("curl", "-sSf", "--create-dirs", "--config", urls);
         var seconds = clock.Elapsed.TotalSeconds;
         result["curl_seconds"] = Measure.Round(seconds);
         result["curl_mb_s"] = Measure.Round(total / 1e6 / seconds, 1);
@@ -114,30 +118,41 @@ internal static class SwarmFetch
     private static async Task ShaSumAsync(string folder, long total, Dictionary<string, object> result)
     {
         // Warm (just written): hashing alone, on one core, as a reference for the node's own verification.
-        var files = Directory.GetFiles(folder);
+        var files = Directory.GetFiles(folder, "*", SearchOption.AllDirectories);
         var clock = Stopwatch.StartNew();
         await RunAsync("sha1sum", files);
         result["sha1sum_seconds"] = Measure.Round(clock.Elapsed.TotalSeconds);
         result["sha1sum_mb_s"] = Measure.Round(total / 1e6 / clock.Elapsed.TotalSeconds, 1);
     }
 
-    private static async Task DaemonAloneAsync(byte[] torrentFile, TorrentMetainfo metainfo, string folder, long total, Dictionary<string, object> result)
+    private static async Task DaemonAloneAsync(byte[] torrentFile, TorrentMetainfo metainfo, PeerProtocol protocol, string folder, long total, Dictionary<string, object> result)
     {
-        await using var leecher = await QBittorrentServer.StartAsync();
+        await using var leecher = await QBittorrentServer.StartAsync(o => o with { PeerProtocol = protocol });
         Directory.CreateDirectory(folder);
         await Sync();
         var clock = Stopwatch.StartNew();
         await leecher.Engine.AddAsync(new TorrentAddRequest { Metainfo = torrentFile, SavePath = folder });
-        await UntilAsync(async () => (await leecher.Engine.GetTorrentAsync(metainfo.InfoHash))?.IsComplete == true, "the plain daemon to complete", 100);
+        var lastReport = 0.0;
+        await UntilAsync(async () =>
+        {
+            var t = await leecher.Engine.GetTorrentAsync(metainfo.InfoHash);
+            if (clock.Elapsed.TotalSeconds - lastReport >= 10)
+            {
+                lastReport = clock.Elapsed.TotalSeconds;
+                Console.Error.WriteLine($"qb alone {lastReport:0}s: {t?.EngineState} {t?.Progress:P0} {t?.DownloadBytesPerSecond / 1e6:0.0} MB/s, {t?.ConnectedSeeds} seeds connected");
+            }
+
+            return t?.IsComplete == true;
+        }, "the plain daemon to complete", 100);
         var seconds = clock.Elapsed.TotalSeconds;
         result["qb_seconds"] = Measure.Round(seconds);
         result["qb_mb_s"] = Measure.Round(total / 1e6 / seconds, 1);
     }
 
-    private static async Task NodeAsync(string host, byte[] torrentFile, string data, long total, Dictionary<string, object> result)
+    private static async Task NodeAsync(string host, byte[] torrentFile, PeerProtocol protocol, string data, long total, Dictionary<string, object> result)
     {
         Directory.CreateDirectory(data);
-        await using var node = await NodeProcess.StartAsync(host, data, LoopbackPorts.Free(), LoopbackPorts.Free(), "--Swarm:FetchMissing=true", "--Swarm:FetchMissingAfter=00:00:00");
+        await using var node = await NodeProcess.StartAsync(host, data, LoopbackPorts.Free(), LoopbackPorts.Free(), "--Swarm:FetchMissing=true", "--Swarm:FetchMissingAfter=00:00:00", $"--Swarm:PeerProtocol={protocol}");
         await node.UntilAsync(async ct => await node.SeedingAsync(ct) == 0, TimeSpan.FromMinutes(2), "the node's first seeding pass");
         await Sync();
         var daemon = node.DaemonProcessId ?? throw new InvalidOperationException("the node's daemon is not running");
