@@ -9,6 +9,7 @@
 #   QBT_WEBUI_PORT=8081             WebUI, on 127.0.0.1 only (the node's Swarm:WebUiUrl)
 #   QBT_LISTEN_PORT=6881            BitTorrent port (TCP and uTP)
 #   QBT_LISTEN_INTERFACE=, QBT_LISTEN_ADDRESS=   where peers reach it; empty is everywhere
+#   QBT_PEER_PROTOCOL=Both          TCP and uTP to peers; TCP or UTP for one only
 #   QBT_DHT=true QBT_PEX=true QBT_LSD=false      peer discovery
 #   QBT_CHECKING_SLOTS=16           torrents hashed at once
 #   QBT_REFRESH_MS=250              how often the daemon refreshes the state its API reports
@@ -20,6 +21,7 @@ webui_port=${QBT_WEBUI_PORT:-8081}
 listen_port=${QBT_LISTEN_PORT:-6881}
 interface=${QBT_LISTEN_INTERFACE:-}
 address=${QBT_LISTEN_ADDRESS:-}
+protocol=${QBT_PEER_PROTOCOL:-Both}
 dht=${QBT_DHT:-true}
 pex=${QBT_PEX:-true}
 lsd=${QBT_LSD:-false}
@@ -34,6 +36,7 @@ number QBT_WEBUI_PORT "$webui_port"; number QBT_LISTEN_PORT "$listen_port"
 number QBT_CHECKING_SLOTS "$checking"; number QBT_REFRESH_MS "$refresh"
 boolean QBT_DHT "$dht"; boolean QBT_PEX "$pex"; boolean QBT_LSD "$lsd"
 token QBT_LISTEN_INTERFACE "$interface"; token QBT_LISTEN_ADDRESS "$address"
+case "$protocol" in Both|TCP|UTP) ;; *) fail "QBT_PEER_PROTOCOL \"$protocol\" must be Both, TCP or UTP";; esac
 [ "$refresh" -lt 30 ] && refresh=30
 [ "$refresh" -gt 60000 ] && refresh=60000
 
@@ -48,6 +51,7 @@ Session\\Port=$listen_port
 Session\\Interface=$interface
 Session\\InterfaceName=$interface
 Session\\InterfaceAddress=$address
+Session\\BTProtocol=$protocol
 Session\\DHTEnabled=$dht
 Session\\PeXEnabled=$pex
 Session\\LSDEnabled=$lsd

@@ -22,6 +22,7 @@ const string Usage = """
                             127.0.0.1:--Swarm:WebUiPort (8081) and peers on --Swarm:ListenPort (6881)
                             [--Swarm:ListenInterface=eth0] [--Swarm:ListenAddress=IP] [--Swarm:Dht=false]
                             [--Swarm:PeerExchange=false] [--Swarm:LocalPeerDiscovery=true] [--Swarm:CheckingSlots=16]
+                            [--Swarm:PeerProtocol=Tcp (Both, Tcp, Utp; default Both)]
       --Swarm:WebUiUrl=URL  or use a qBittorrent already running there [--Swarm:Username=U --Swarm:Password=P]
                             The node seeds every intact replica through it; with --Swarm:FetchMissing=true it
                             also fills copies no cluster peer had within --Swarm:FetchMissingAfter (00:00:30)

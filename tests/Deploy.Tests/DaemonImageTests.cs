@@ -42,6 +42,7 @@ public sealed class DaemonImageTests
     [Trait("Category", "Integration")]
     [InlineData("QBT_DHT=maybe", "QBT_DHT \"maybe\" must be true or false")]
     [InlineData("QBT_LISTEN_PORT=x", "QBT_LISTEN_PORT \"x\" is not a number")]
+    [InlineData("QBT_PEER_PROTOCOL=fast", "QBT_PEER_PROTOCOL \"fast\" must be Both, TCP or UTP")]
     [InlineData("QBT_LISTEN_ADDRESS=1.2.3.4\nx", "QBT_LISTEN_ADDRESS")]
     public void The_entrypoint_refuses_a_bad_setting_by_name(string setting, string expected)
     {

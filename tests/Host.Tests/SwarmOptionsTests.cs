@@ -41,6 +41,7 @@ public sealed class SwarmOptionsTests
             ListenInterface = "eth0, lo",
             ListenAddress = "not-an-ip",
             CheckingSlots = 0,
+            PeerProtocol = (LibraryCluster.Torrents.Engines.QBittorrent.PeerProtocol)7,
             RefreshInterval = TimeSpan.FromMilliseconds(1),
             StartTimeout = TimeSpan.Zero,
             StopTimeout = TimeSpan.Zero,
@@ -57,6 +58,7 @@ public sealed class SwarmOptionsTests
         Assert.Contains("Swarm:ListenInterface \"eth0, lo\"", problems, StringComparison.Ordinal);
         Assert.Contains("Swarm:ListenAddress \"not-an-ip\" is not an IP address", problems, StringComparison.Ordinal);
         Assert.Contains("Swarm:CheckingSlots 0", problems, StringComparison.Ordinal);
+        Assert.Contains("Swarm:PeerProtocol 7 is not one of Both, Tcp, Utp", problems, StringComparison.Ordinal);
         Assert.Contains("Swarm:RefreshInterval", problems, StringComparison.Ordinal);
         Assert.Contains("Swarm:StartTimeout", problems, StringComparison.Ordinal);
         Assert.Contains("Swarm:StopTimeout", problems, StringComparison.Ordinal);

@@ -10,7 +10,7 @@ public abstract record SeedingMessage;
 
 internal sealed record SeedingDue : SeedingMessage;
 
-internal sealed record SeedingPassed(SeedingStatus Status, SeedingPlan Plan, IReadOnlyList<string> Problems) : SeedingMessage;
+internal sealed record SeedingPassed(SeedingStatus Status, SeedingPlan Plan, IReadOnlyList<string> Problems, TimeSpan PollTook) : SeedingMessage;
 
 internal sealed record SeedingFailed(Exception Error) : SeedingMessage;
 
@@ -20,11 +20,15 @@ internal sealed record SeedingFailed(Exception Error) : SeedingMessage;
 /// (<see cref="SeedingPlanner"/>) and applies it: adds without hashing (we verified the data), resumes, pauses,
 /// removes (files kept), and, when <see cref="SeedingSettings.FetchFromSwarm"/> is on, has the daemon fill copies
 /// nobody nearer could supply, which the replica verifies when the daemon is done. Passes run off the actor, one at a time, every <see cref="SeedingSettings.PollInterval"/>
-/// and at once when a replica changes state; changes during a pass start one more.
+/// and at once when a replica changes state; changes during a pass start one more. A poll costs the daemon time in
+/// proportion to the torrents it holds (about a second for 10,000), so after each pass the next waits long enough
+/// for our polls to take at most <see cref="SeedingSettings.DaemonPollShare"/> of the daemon's time; replica changes
+/// meanwhile are gathered into the one pass that follows.
 /// </summary>
 public sealed class SeedingAgent(SeedingSettings settings, ITorrentEngine engine, MirrorNode node) : Actor<SeedingMessage>
 {
     private const string PollTimer = "poll";
+    private const string RestTimer = "rest";
     private const int AddsAtOnce = 4;
 
     // The daemon's torrents as of the last poll; only the running pass touches it.
@@ -40,6 +44,9 @@ public sealed class SeedingAgent(SeedingSettings settings, ITorrentEngine engine
     private bool _again;
     private int _nudged;
     private string? _lastProblem;
+
+    // No pass starts before this: the daemon's rest after the last poll (see SeedingSettings.DaemonPollShare).
+    private DateTimeOffset _restUntil = DateTimeOffset.MinValue;
     private ActorRef<SeedingMessage>? _self;
 
     // A torrent the daemon holds under one of these is ours to manage.
@@ -74,14 +81,28 @@ public sealed class SeedingAgent(SeedingSettings settings, ITorrentEngine engine
                     break;
                 }
 
+                var now = Context.Time.GetUtcNow();
+                if (now < _restUntil)
+                {
+                    // The daemon is resting from our last poll: one pass when that is over, however many asked.
+                    if (!Context.Timers.IsActive(RestTimer))
+                    {
+                        Context.Timers.StartSingle(RestTimer, new SeedingDue(), _restUntil - now);
+                    }
+
+                    break;
+                }
+
                 _running = true;
                 var token = _stopping.Token;
-                var now = Context.Time.GetUtcNow();
-                Context.PipeTo(Task.Run(() => PassAsync(now, token), token), passed => passed, error => new SeedingFailed(error));
+                var time = Context.Time;
+                Context.PipeTo(Task.Run(() => PassAsync(now, time, token), token), passed => passed, error => new SeedingFailed(error));
                 break;
             case SeedingPassed passed:
                 _running = false;
-                node.Seeding = passed.Status with { LastPass = Context.Time.GetUtcNow() };
+                var passedAt = Context.Time.GetUtcNow();
+                _restUntil = passedAt + Rest(passed.PollTook, settings.DaemonPollShare);
+                node.Seeding = passed.Status with { LastPass = passedAt, PollDuration = passed.PollTook };
                 foreach (var fetch in passed.Plan.Fetch)
                 {
                     node.TellReplica(fetch.Torrent, new SwarmFetchStarted(engine.Description));
@@ -120,6 +141,10 @@ public sealed class SeedingAgent(SeedingSettings settings, ITorrentEngine engine
                 break;
         }
     }
+
+    /// <summary>How long the daemon rests after a poll that took <paramref name="pollTook"/> for our polls to be <paramref name="share"/> of its time.</summary>
+    internal static TimeSpan Rest(TimeSpan pollTook, double share) =>
+        share is > 0 and < 1 && pollTook > TimeSpan.Zero ? pollTook * ((1 - share) / share) : TimeSpan.Zero;
 
     private void Nudge(string torrent)
     {
@@ -161,9 +186,11 @@ public sealed class SeedingAgent(SeedingSettings settings, ITorrentEngine engine
         _lastProblem = problem;
     }
 
-    private async Task<SeedingMessage> PassAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<SeedingMessage> PassAsync(DateTimeOffset now, TimeProvider time, CancellationToken cancellationToken)
     {
+        var asked = time.GetUtcNow();
         var changes = await engine.PollAsync(cancellationToken).ConfigureAwait(false);
+        var pollTook = time.GetUtcNow() - asked;
         if (changes.FullUpdate)
         {
             _engine.Clear();
@@ -252,7 +279,7 @@ public sealed class SeedingAgent(SeedingSettings settings, ITorrentEngine engine
             Paused = ours.Count(t => t.Activity == TorrentActivity.Paused),
             UploadBytesPerSecond = changes.Transfer.UploadBytesPerSecond,
         };
-        return new SeedingPassed(status, plan, problems);
+        return new SeedingPassed(status, plan, problems, pollTook);
     }
 
     /// <summary>

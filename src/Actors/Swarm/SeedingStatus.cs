@@ -22,6 +22,9 @@ public sealed record SeedingStatus
 
     public DateTimeOffset? LastPass { get; init; }
 
+    /// <summary>How long the daemon took to answer the last pass's poll; the next pass waits in proportion (see <see cref="SeedingSettings.DaemonPollShare"/>).</summary>
+    public TimeSpan? PollDuration { get; init; }
+
     /// <summary>No daemon configured: the node serves and heals, but seeds nothing.</summary>
     public static SeedingStatus NotConfigured { get; } = new() { Problem = "no BitTorrent daemon is configured, so this node is not seeding" };
 }

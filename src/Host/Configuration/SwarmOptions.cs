@@ -1,3 +1,5 @@
+using LibraryCluster.Torrents.Engines.QBittorrent;
+
 namespace LibraryCluster.Host.Configuration;
 
 /// <summary>
@@ -35,6 +37,9 @@ public sealed class SwarmOptions
 
     /// <summary>One address of that interface for peers; empty is all of them.</summary>
     public string ListenAddress { get; set; } = string.Empty;
+
+    /// <summary>TCP, uTP or both to peers (Both, qBittorrent's default; Tcp moves far more between peers on a LAN, see docs/swarm.md).</summary>
+    public PeerProtocol PeerProtocol { get; set; } = PeerProtocol.Both;
 
     /// <summary>Find peers through the DHT and peer exchange as well as trackers (LibGen's torrents are public).</summary>
     public bool Dht { get; set; } = true;

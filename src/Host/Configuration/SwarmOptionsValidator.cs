@@ -74,6 +74,11 @@ public sealed class SwarmOptionsValidator : IValidateOptions<SwarmOptions>
             problems.Add($"Swarm:ListenAddress \"{options.ListenAddress}\" is not an IP address");
         }
 
+        if (!Enum.IsDefined(options.PeerProtocol))
+        {
+            problems.Add($"Swarm:PeerProtocol {options.PeerProtocol} is not one of Both, Tcp, Utp");
+        }
+
         if (options.CheckingSlots is < 1 or > 1000)
         {
             problems.Add($"Swarm:CheckingSlots {options.CheckingSlots} must be between 1 and 1000");

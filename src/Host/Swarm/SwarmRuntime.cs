@@ -30,6 +30,7 @@ public sealed class SwarmRuntime : IAsyncDisposable
                     ListenPort = options.ListenPort,
                     ListenInterface = options.ListenInterface,
                     ListenAddress = options.ListenAddress,
+                    PeerProtocol = options.PeerProtocol,
                     Dht = options.Dht,
                     PeerExchange = options.PeerExchange,
                     LocalPeerDiscovery = options.LocalPeerDiscovery,

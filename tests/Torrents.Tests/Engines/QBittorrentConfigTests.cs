@@ -36,6 +36,7 @@ public sealed class QBittorrentConfigTests : IDisposable
             Session\Interface=lo
             Session\InterfaceName=lo
             Session\InterfaceAddress=127.0.0.1
+            Session\BTProtocol=Both
             Session\DHTEnabled=false
             Session\PeXEnabled=false
             Session\LSDEnabled=false
@@ -64,6 +65,13 @@ public sealed class QBittorrentConfigTests : IDisposable
             """.Replace("\r\n", "\n", StringComparison.Ordinal),
             text);
     }
+
+    [Theory]
+    [InlineData(PeerProtocol.Both, "Both")]
+    [InlineData(PeerProtocol.Tcp, "TCP")]
+    [InlineData(PeerProtocol.Utp, "UTP")]
+    public void The_Peer_Protocol_Is_Written_In_QBittorrents_Words(PeerProtocol protocol, string written) =>
+        Assert.Contains(("BitTorrent", "Session\\BTProtocol", written), QBittorrentConfig.Settings(Options() with { PeerProtocol = protocol }));
 
     [Fact]
     public void Rewriting_Keeps_The_Daemons_Own_Keys_And_Replaces_Ours()

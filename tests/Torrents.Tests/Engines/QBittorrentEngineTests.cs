@@ -205,6 +205,17 @@ public sealed class QBittorrentEngineTests(QBittorrentFixture fixture) : IClassF
         Assert.Equal("127.0.0.1", p.GetProperty("current_interface_address").GetString());
         Assert.Equal(100, p.GetProperty("refresh_interval").GetInt32());
         Assert.Equal(-1, p.GetProperty("max_ratio").GetDouble());
+        Assert.Equal(0, p.GetProperty("bittorrent_protocol").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_Daemon_Told_To_Use_Tcp_Alone_Runs_So()
+    {
+        await using var server = await QBittorrentServer.StartAsync(o => o with { PeerProtocol = PeerProtocol.Tcp });
+        using var preferences = await server.Engine.GetPreferencesAsync();
+
+        // qBittorrent's numbers: 0 TCP and uTP, 1 TCP, 2 uTP.
+        Assert.Equal(1, preferences.RootElement.GetProperty("bittorrent_protocol").GetInt32());
     }
 
     [Fact]

@@ -22,6 +22,7 @@ public static class QBittorrentConfig
             ("BitTorrent", "Session\\Interface", Token(options.ListenInterface, "ListenInterface")),
             ("BitTorrent", "Session\\InterfaceName", Token(options.ListenInterface, "ListenInterface")),
             ("BitTorrent", "Session\\InterfaceAddress", Token(options.ListenAddress, "ListenAddress")),
+            ("BitTorrent", "Session\\BTProtocol", options.PeerProtocol switch { PeerProtocol.Tcp => "TCP", PeerProtocol.Utp => "UTP", _ => "Both" }),
             ("BitTorrent", "Session\\DHTEnabled", Bool(options.Dht)),
             ("BitTorrent", "Session\\PeXEnabled", Bool(options.PeerExchange)),
             ("BitTorrent", "Session\\LSDEnabled", Bool(options.LocalPeerDiscovery)),

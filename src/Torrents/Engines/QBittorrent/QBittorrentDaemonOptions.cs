@@ -21,6 +21,9 @@ public sealed record QBittorrentDaemonOptions
     /// <summary>One address of that interface for peers (e.g. 127.0.0.1); empty is all of its addresses.</summary>
     public string ListenAddress { get; init; } = string.Empty;
 
+    /// <summary>TCP, uTP or both to peers.</summary>
+    public PeerProtocol PeerProtocol { get; init; } = PeerProtocol.Both;
+
     /// <summary>Peer discovery beyond trackers; all off by default (tests, private torrents).</summary>
     public bool Dht { get; init; }
 
