@@ -4,7 +4,7 @@ using LibraryCluster.Bench.Swarm;
 // Usage: LibraryCluster.Bench.Swarm MODE --work DIR [options]; prints one JSON object. Modes (see docs/benchmarks.md):
 //   adopt  --torrents N [--parallel 4] [--poll-ms 500] [--transmission-up-to 1000]
 //          N existing torrents into seeding: qbittorrent-nox through QBittorrentEngine, then transmission-daemon.
-//   node   --torrents N --host DIR     a real node process (the Host build in DIR) adopting and seeding N torrents.
+//   node   --torrents N --host DIR [--node-args "..."]   a real node process (the Host build in DIR) adopting and seeding N torrents.
 //   fetch  --gigabytes G --host DIR [--runs 1] [--protocol both|tcp]   one torrent of G GB fetched from a seeding qbittorrent-nox: curl from nginx,
 //          a plain qbittorrent-nox, and the node (complete and verified), side by side.
 var bench = new BenchArgs(args);

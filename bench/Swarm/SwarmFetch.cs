@@ -152,7 +152,8 @@ internal static class SwarmFetch
     private static async Task NodeAsync(string host, byte[] torrentFile, PeerProtocol protocol, string data, long total, Dictionary<string, object> result)
     {
         Directory.CreateDirectory(data);
-        await using var node = await NodeProcess.StartAsync(host, data, LoopbackPorts.Free(), LoopbackPorts.Free(), "--Swarm:FetchMissing=true", "--Swarm:FetchMissingAfter=00:00:00", $"--Swarm:PeerProtocol={protocol}");
+        var webUiPort = LoopbackPorts.Free();
+        await using var node = await NodeProcess.StartAsync(host, data, webUiPort, LoopbackPorts.Free(), "--Swarm:FetchMissing=true", "--Swarm:FetchMissingAfter=00:00:00", $"--Swarm:PeerProtocol={protocol}");
         await node.UntilAsync(async ct => await node.SeedingAsync(ct) == 0, TimeSpan.FromMinutes(2), "the node's first seeding pass");
         await Sync();
         var daemon = node.DaemonProcessId ?? throw new InvalidOperationException("the node's daemon is not running");
@@ -175,6 +176,15 @@ internal static class SwarmFetch
         result["node_mb_s"] = Measure.Round(total / 1e6 / seconds, 1);
         result["node_cpu_seconds"] = Measure.Round(Measure.CpuSeconds(node.ProcessId) - cpu.Node);
         result["node_daemon_cpu_seconds"] = Measure.Round(Measure.CpuSeconds(daemon) - cpu.Daemon);
+
+        // The node's daemon's own account (whole seconds): from its add until it had every piece.
+        using (var daemonView = new QBittorrentEngine(new QBittorrentConnection { WebUiUrl = new Uri($"http://127.0.0.1:{webUiPort}/") }))
+        {
+            if (await daemonView.GetTorrentAsync(MetainfoParser.Parse(torrentFile).InfoHash) is { AddedOn: { } added, CompletedOn: { } completed })
+            {
+                result["node_daemon_transfer_seconds"] = (completed - added).TotalSeconds;
+            }
+        }
 
         // Where the time went, from the node's journal: registered → Fetching (handed to the daemon) → Verifying (the
         // daemon reported it complete) → Healthy (our check passed).

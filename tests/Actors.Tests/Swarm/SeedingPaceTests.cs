@@ -9,19 +9,15 @@ namespace LibraryCluster.Actors.Tests.Swarm;
 
 /// <summary>
 /// The seeding agent keeps its polls to a share of the daemon's time: a daemon holding many torrents answers a poll
-/// slowly (about a second for 10,000), and polling it every 2 s kept it over half a core busy (docs/benchmarks.md).
+/// slowly (1–2.5 s for 10,000), and polling it every 2 s kept it over half a core busy (docs/benchmarks.md).
 /// A fake daemon whose every poll takes a second of a manual clock; no real time is measured.
 /// </summary>
-public sealed class SeedingPaceTests : IAsyncDisposable
+public sealed class SeedingPaceTests : IDisposable
 {
     private readonly TempDirectory _temp = new();
     private readonly ManualTimeProvider _clock = new();
 
-    public async ValueTask DisposeAsync()
-    {
-        await Task.CompletedTask;
-        _temp.Dispose();
-    }
+    public void Dispose() => _temp.Dispose();
 
     [Theory]
     [InlineData(0.1, 9)]
