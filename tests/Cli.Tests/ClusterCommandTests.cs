@@ -4,7 +4,6 @@ using System.Text.Json;
 using LibraryCluster.Host;
 using LibraryCluster.Host.Configuration;
 using LibraryCluster.Host.Node;
-using LibraryCluster.Samples;
 using LibraryCluster.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -35,7 +34,7 @@ public sealed class TwoNodeCluster : IAsyncLifetime
         _postgres = await PostgresServer.StartAsync();
         var database = await _postgres.CreateDatabaseAsync();
         var node1 = new NodeOptions { DataDirectory = Temp.Join("node1"), Demo = true };
-        await DemoCollection.PrepareAsync(node1, NullLogger.Instance, CancellationToken.None, new SampleOptions { OutputDirectory = string.Empty, Books = 60, IdGap = 40, Fiction = 20, Scimag = 60, Seed = 7 });
+        await DemoCollection.PrepareAsync(node1, NullLogger.Instance, CancellationToken.None, RunningNode.DefaultSample);
         Torrents = Directory.GetFiles(node1.EffectiveWatchDirectory, "*.torrent").Length;
         Directory.CreateDirectory(Temp.Join("node2"));
         File.Copy(node1.CatalogPath, Temp.Join("node2", "catalog.db"));

@@ -20,7 +20,7 @@ public class RunningNode : IAsyncLifetime
     public const string Token = "cli-test-admin-token-0123456789";
 
     /// <summary>The sample collection every running node starts with.</summary>
-    protected static readonly SampleOptions DefaultSample = new()
+    internal static readonly SampleOptions DefaultSample = new()
     {
         OutputDirectory = string.Empty,
         Books = 60,

@@ -1,5 +1,6 @@
 using LibraryCluster.Catalog.Store;
 using LibraryCluster.Torrents.Metainfo;
+using Microsoft.Data.Sqlite;
 
 namespace LibraryCluster.Catalog.Torrents;
 
@@ -184,5 +185,20 @@ public static class TorrentRegistration
         command.Parameters.AddWithValue("$n", name);
         using var reader = command.ExecuteReader();
         return reader.Read() ? (reader.IsDBNull(0) ? null : reader.GetString(0), reader.GetInt64(1) == 1) : (null, false);
+    }
+
+    /// <summary>Every torrent this catalogue marks held, as (collection, name); on any connection to it (search reads on its own).</summary>
+    public static HashSet<(int Collection, string Name)> Held(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT collection, name FROM torrents WHERE held = 1";
+        using var reader = command.ExecuteReader();
+        var held = new HashSet<(int, string)>();
+        while (reader.Read())
+        {
+            held.Add((reader.GetInt32(0), reader.GetString(1)));
+        }
+
+        return held;
     }
 }

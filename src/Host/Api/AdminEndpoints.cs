@@ -134,7 +134,7 @@ public static class AdminEndpoints
             .ToList());
     }
 
-    private static IResult TorrentDetail(string name, HttpContext context, ClusterAdmin admin) =>
+    private static IResult TorrentDetail(string name, HttpContext context, ClusterAdmin admin, ScrapeStore scrapeStore) =>
         Read(admin, (snapshot, settings) =>
         {
             if (snapshot.Torrents.FirstOrDefault(t => t.Name == name) is not { } torrent)
@@ -142,7 +142,7 @@ public static class AdminEndpoints
                 return null;
             }
 
-            var scrapes = new ScrapeStore(admin.Store.Database).Read([torrent.InfoHash]);
+            var scrapes = scrapeStore.Read([torrent.InfoHash]);
             return ClusterReports.Torrent(snapshot, settings, name, admin.Store.ReplicaDetails(name), scrapes);
         }, context, $"the cluster holds no torrent {Html.Shorten(name)}");
 
@@ -207,17 +207,17 @@ public static class AdminEndpoints
         }
     }
 
-    private static IResult HoldingsPlan(HoldingsAsk ask, HttpContext context, ClusterAdmin admin)
+    private static IResult HoldingsPlan(HoldingsAsk ask, HttpContext context, ClusterAdmin admin, ScrapeStore scrapes)
     {
         if (ask.ToRequest(out var problem) is not { } request)
         {
             return Answers.BadRequest(context, problem!);
         }
 
-        return Read(admin, (snapshot, settings) => HoldingsOperations.Plan(snapshot, settings, new ScrapeStore(admin.Store.Database).Read(), request));
+        return Read(admin, (snapshot, settings) => HoldingsOperations.Plan(snapshot, settings, scrapes.Read(), request));
     }
 
-    private static IResult SetHoldings(HoldingsAsk ask, HttpContext context, ClusterAdmin admin)
+    private static IResult SetHoldings(HoldingsAsk ask, HttpContext context, ClusterAdmin admin, ScrapeStore scrapeStore)
     {
         if (ask.ToRequest(out var problem) is not { } request)
         {
@@ -227,7 +227,7 @@ public static class AdminEndpoints
         return Guard(admin, settings =>
         {
             var who = admin.Who(context);
-            var scrapes = new ScrapeStore(admin.Store.Database).Read();
+            var scrapes = scrapeStore.Read();
             HoldingsPlanReport plan = null!;
             var (decision, epoch) = admin.Apply(snapshot =>
             {

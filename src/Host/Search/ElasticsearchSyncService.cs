@@ -1,5 +1,6 @@
 using LibraryCluster.Actors.Node;
 using LibraryCluster.Catalog.Store;
+using LibraryCluster.Catalog.Torrents;
 using LibraryCluster.Host.Configuration;
 using LibraryCluster.Search.Elasticsearch;
 using Microsoft.Extensions.Options;
@@ -88,7 +89,7 @@ public sealed partial class ElasticsearchSyncService(
         if (indices[0] != served)
         {
             // First look, or another node rebuilt the index knowing only what it held: say again what this node holds.
-            var held = CatalogSync.HeldTorrents(store).Select(t => t.Name).ToList();
+            var held = TorrentRegistration.Held(store.Connection).Select(t => t.Name).ToList();
             var updated = await sync.SetHeldAsync(held, held: true, cancellationToken: cancellationToken).ConfigureAwait(false);
             LogAsserted(logger, indices[0], held.Count, updated);
         }

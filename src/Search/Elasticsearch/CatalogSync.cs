@@ -2,6 +2,7 @@ using System.Diagnostics;
 using LibraryCluster.Catalog;
 using LibraryCluster.Catalog.Records;
 using LibraryCluster.Catalog.Store;
+using LibraryCluster.Catalog.Torrents;
 using LibraryCluster.Search.Elasticsearch.Json;
 
 namespace LibraryCluster.Search.Elasticsearch;
@@ -69,7 +70,7 @@ public sealed class CatalogSync(ElasticsearchClient client, TimeProvider? time =
         try
         {
             var total = store.CountRecords();
-            var held = HeldTorrents(store);
+            var held = TorrentRegistration.Held(store.Connection);
             var heldBy = new[] { Options.NodeId };
             long read = 0;
             BulkReport report;
@@ -142,7 +143,7 @@ public sealed class CatalogSync(ElasticsearchClient client, TimeProvider? time =
     {
         long indexed = 0, deleted = 0, heldCount = 0, notHeldCount = 0;
         var failures = new List<BulkFailure>();
-        var held = new Lazy<HashSet<(int, string)>>(() => HeldTorrents(store));
+        var held = new Lazy<HashSet<(int Collection, string Name)>>(() => TorrentRegistration.Held(store.Connection));
         var heldBy = new[] { Options.NodeId };
         var (pendingRecords, pendingTorrents) = CatalogOutbox.Pending(store);
         if (pendingRecords + pendingTorrents == 0)
@@ -288,20 +289,6 @@ public sealed class CatalogSync(ElasticsearchClient client, TimeProvider? time =
         writer.WriteEndObject();
     });
 
-    /// <summary>Every torrent this catalogue marks held, as (collection, name).</summary>
-    public static HashSet<(int Collection, string Name)> HeldTorrents(CatalogStore store)
-    {
-        using var command = store.Connection.CreateCommand();
-        command.CommandText = "SELECT collection, name FROM torrents WHERE held = 1";
-        using var reader = command.ExecuteReader();
-        var held = new HashSet<(int, string)>();
-        while (reader.Read())
-        {
-            held.Add((reader.GetInt32(0), reader.GetString(1)));
-        }
-
-        return held;
-    }
 
     private static void WriteDocument(System.Text.Json.Utf8JsonWriter writer, (CatalogRecord Record, string[]? HeldBy) item) =>
         CatalogDocuments.Write(writer, item.Record, item.HeldBy);

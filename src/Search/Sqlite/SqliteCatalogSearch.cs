@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using LibraryCluster.Catalog;
 using LibraryCluster.Catalog.Store;
+using LibraryCluster.Catalog.Torrents;
 using Microsoft.Data.Sqlite;
 
 namespace LibraryCluster.Search.Sqlite;
@@ -61,7 +62,7 @@ public sealed class SqliteCatalogSearch : ICatalogSearch, IDisposable
     {
         var started = Stopwatch.GetTimestamp();
         var parsed = QueryText.Parse(query.Text);
-        var held = HeldTorrents();
+        var held = TorrentRegistration.Held(_connection);
         List<Candidate>? candidates = null;
         long matched = 0;
 
@@ -213,20 +214,6 @@ public sealed class SqliteCatalogSearch : ICatalogSearch, IDisposable
         }
 
         return [.. page.Where(c => records.ContainsKey(c.Key)).Select(c => new SearchHit(records[c.Key], c.Held, c.Score))];
-    }
-
-    private HashSet<(int, string)> HeldTorrents()
-    {
-        using var command = _connection.CreateCommand();
-        command.CommandText = "SELECT collection, name FROM torrents WHERE held = 1";
-        using var reader = command.ExecuteReader();
-        var held = new HashSet<(int, string)>();
-        while (reader.Read())
-        {
-            held.Add((reader.GetInt32(0), reader.GetString(1)));
-        }
-
-        return held;
     }
 
     private static List<FacetValue> Facet(List<Candidate> candidates, Func<Candidate, bool> passes, Func<Candidate, string> value) =>
